@@ -57,6 +57,14 @@ AUTHENTICATE_PATH = f"{API_PREFIX}/authenticate"
 OAUTH_AUTHORIZE_PATH = "/oauth/authorize"
 OAUTH_TOKEN_PATH = "/oauth/token"
 
+#: The sandbox's own control endpoints (no authentication; not part of the AHEAD API).
+SANDBOX_PREFIX = "/sandbox"
+SANDBOX_ORDER_ADVANCE_PATH = f"{SANDBOX_PREFIX}/orders/{{id}}/advance"
+SANDBOX_CLOCK_ADVANCE_PATH = f"{SANDBOX_PREFIX}/clock/advance"
+SANDBOX_FAULTS_PATH = f"{SANDBOX_PREFIX}/faults"
+SANDBOX_RESET_PATH = f"{SANDBOX_PREFIX}/reset"
+SANDBOX_STATE_PATH = f"{SANDBOX_PREFIX}/state"
+
 #: Default and largest page size. Decision: the reference's example pages hold 1000 results.
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

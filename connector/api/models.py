@@ -592,6 +592,31 @@ class WebhookEvent(ResponseModel):
 
 
 # --------------------------------------------------------------------------------------------
+# Sandbox control (the sandbox's own endpoints under /sandbox; not part of the AHEAD API)
+# --------------------------------------------------------------------------------------------
+
+
+class SandboxOrderAdvance(RequestModel):
+    """``POST /sandbox/orders/{id}/advance``: move an order on; no ``status``: the next one."""
+
+    status: OrderStatus | None = None
+
+
+class SandboxClockAdvance(RequestModel):
+    """``POST /sandbox/clock/advance``: move the sandbox clock forward."""
+
+    seconds: float = Field(ge=0)
+
+
+class SandboxState(BaseModel):
+    """``GET /sandbox/state`` (and the answer of the clock and reset endpoints): the sandbox
+    clock and the number of records per table."""
+
+    now: UtcDatetime
+    counts: dict[str, int]
+
+
+# --------------------------------------------------------------------------------------------
 # OAuth
 # --------------------------------------------------------------------------------------------
 
