@@ -9,7 +9,8 @@
     │   ├── ValidationError        4xx with field errors: the request itself is wrong
     │   ├── NotFoundError          404
     │   ├── RateLimitedError       429 (after retries ran out)
-    │   └── ServerError            5xx (after retries ran out, or on a POST)
+    │   ├── ServerError            5xx (after retries ran out; a POST raises OutcomeUnknownError)
+    │   └── UnexpectedResponseError  a success status with a body the client cannot read
     ├── TransportError             the request never got an answer (after retries ran out)
     └── OutcomeUnknownError        a POST may have reached the server but no answer came back
 
@@ -100,6 +101,29 @@ class RateLimitedError(ApiError):
 
 class ServerError(ApiError):
     """The server failed (5xx)."""
+
+
+class UnexpectedResponseError(ApiError):
+    """The API answered with a success status, but not in a shape the client can read.
+
+    Unparsable JSON or CSV, a record that does not fit its model, or pages that do not add up
+    (a server that ignores ``offset``).
+
+    Attributes:
+        reason: what was wrong with the answer.
+    """
+
+    def __init__(
+        self, method: str, endpoint: str, status_code: int, reason: str, body: str = ""
+    ) -> None:
+        self.reason = reason
+        super().__init__(
+            method,
+            endpoint,
+            status_code,
+            body=body,
+            message=f"{method} {endpoint} answered {status_code}, but {reason}",
+        )
 
 
 class TransportError(AheadError):
