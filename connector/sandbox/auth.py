@@ -207,6 +207,9 @@ class _TokenStore:
 class SandboxAuth:
     """The sandbox's OAuth 2 endpoints and the credential check of every API request.
 
+    Grant codes and tokens are kept in memory, safe across threads; a restarted sandbox has
+    forgotten them, so its OAuth clients must authorize again.
+
     Args:
         config: the sandbox configuration (OAuth clients, HMAC credentials, token lifetime,
             whether authentication is required at all).
