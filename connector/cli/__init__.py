@@ -1,8 +1,15 @@
-"""The ``ahead-connector`` command line (placeholder until the CLI lands)."""
+"""The ``ahead-connector`` command line.
 
-import sys
+The commands live in their own modules (``api``, ``auth``, ``sandbox``, ``demo``) under the
+Typer app of :mod:`connector.cli.app`; :func:`main` is the console script's entry point.
+"""
+
+from connector.cli.app import app
 
 
 def main() -> None:
     """Entry point of the ``ahead-connector`` command."""
-    sys.exit("ahead-connector: the command line is not built yet")
+    app(prog_name="ahead-connector")
+
+
+__all__ = ["app", "main"]
