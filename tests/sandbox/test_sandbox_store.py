@@ -97,10 +97,14 @@ def test_unknown_tables_are_refused(store: Store) -> None:
 
 
 def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
-    with pytest.raises(RuntimeError), store.transaction():
-        store.insert(Table.ITEMS, {"name": "a"})
-        store.insert(Table.INVOICES, {"total": 1})
-        raise RuntimeError("boom")
+    def fail_halfway() -> None:
+        with store.transaction():
+            store.insert(Table.ITEMS, {"name": "a"})
+            store.insert(Table.INVOICES, {"total": 1})
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_halfway()
 
     assert store.counts()["items"] == 0
     assert store.counts()["invoices"] == 0
