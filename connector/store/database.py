@@ -1,0 +1,95 @@
+"""Connecting to the store's database: SQLite or PostgreSQL, and how transactions begin.
+
+SQLite connections run in WAL mode (readers never block the writer), wait up to
+:data:`SQLITE_BUSY_TIMEOUT_MS` for a lock instead of failing, enforce foreign keys, and use
+``synchronous=FULL``: the intent must survive a power cut once the request has left.
+
+SQLAlchemy, not the ``sqlite3`` module, begins SQLite transactions, so that a writing transaction
+can start with ``BEGIN IMMEDIATE``: it takes the write lock up front, and two writers never both
+read a row and then both decide to claim it. Reading transactions start with a plain ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import Connection
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for another writer before giving up."""
+
+_WRITE_OPTION = "connector_store_write"
+
+
+class Backend(StrEnum):
+    """The database products the store runs on."""
+
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+
+def backend_of(url: str) -> Backend:
+    """The backend a store URL names.
+
+    Raises:
+        ValueError: for any other database, or a PostgreSQL driver other than psycopg 3.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return Backend.SQLITE
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise ValueError(
+                f"use the psycopg driver for PostgreSQL: postgresql+psycopg://..., not {url!r}"
+            )
+        return Backend.POSTGRESQL
+    raise ValueError(f"the checkpoint store runs on SQLite or PostgreSQL, not {url!r}")
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for the store at ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    Raises:
+        ValueError: if the URL names another database, or an in-memory SQLite database (each
+            connection would see a different, empty database).
+    """
+    backend = backend_of(url)
+    if backend is Backend.POSTGRESQL:
+        return create_engine(url, pool_pre_ping=True)
+    database = make_url(url).database
+    if not database or database == ":memory:" or "mode=memory" in url:
+        raise ValueError(f"the checkpoint store needs a SQLite file, not {url!r}")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, with transactions that begin as writers (``BEGIN IMMEDIATE`` on SQLite).
+
+    PostgreSQL needs no such mode: the store locks the rows it writes (``FOR UPDATE``).
+    """
+    return engine.execution_options(**{_WRITE_OPTION: True})
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
+    # No implicit BEGIN from the sqlite3 module: _begin_sqlite_transaction emits it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    if connection.get_execution_options().get(_WRITE_OPTION):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")

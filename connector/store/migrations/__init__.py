@@ -1,0 +1,1 @@
+"""Alembic migrations of the checkpoint store, run by :mod:`connector.store.migrate`."""
