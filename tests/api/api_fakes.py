@@ -194,10 +194,17 @@ class FakeOAuthServer:
         self._grants: set[str] = set()
         self._serial = 0
         self._lock = threading.Lock()
+        self._rendezvous: threading.Barrier | None = None
+        self._rendezvous_left = 0
 
     @property
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
+
+    def hold_api_requests(self, parties: int) -> None:
+        """Answer none of the next ``parties`` API requests until all of them have arrived."""
+        self._rendezvous = threading.Barrier(parties, timeout=10)
+        self._rendezvous_left = parties
 
     def revoke_all_access_tokens(self) -> None:
         with self._lock:
@@ -270,6 +277,11 @@ class FakeOAuthServer:
         return httpx.Response(200, json=body)
 
     def _api(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            held = self._rendezvous_left > 0
+            self._rendezvous_left -= held
+        if held and self._rendezvous is not None:
+            self._rendezvous.wait()
         with self._lock:
             self.bearers_seen.append(request.headers.get("Authorization"))
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -229,6 +229,30 @@ def test_concurrent_requests_refresh_the_token_once(
     assert server.authorizations == 1
 
 
+def test_concurrent_401s_renew_the_token_once(server: FakeOAuthServer) -> None:
+    threads_count = 8
+    failures: list[BaseException] = []
+    with make_app(server) as app, make_client(OAuthAuth(app), server) as client:
+        client.authenticate()
+        server.revoke_all_access_tokens()
+        server.hold_api_requests(threads_count)  # every thread is refused before any renews
+
+        def call() -> None:
+            try:
+                client.authenticate()
+            except BaseException as exc:  # reported by the main thread below
+                failures.append(exc)
+                raise
+
+        threads = [threading.Thread(target=call) for _ in range(threads_count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert (server.refreshes, server.authorizations) == (1, 1)
+
+
 # ---------------------------------------------------------------------------------------------
 # Secrets stay secret
 # ---------------------------------------------------------------------------------------------
