@@ -20,7 +20,7 @@ import pydantic
 
 from connector.api.client import DEFAULT_USER_AGENT, error_for_response, field_errors
 from connector.api.endpoints import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH
-from connector.api.errors import AuthError, TransportError, UnexpectedResponseError
+from connector.api.errors import AheadError, AuthError, TransportError, UnexpectedResponseError
 from connector.api.models import TokenResponse
 from connector.api.signing import EMPTY_BODY, SIGN_QUERY_STRING, hmac_headers, hmac_signature
 from connector.api.tokens import Clock, Token, TokenCache, utc_now
@@ -251,7 +251,7 @@ class OAuthApp:
         return Token.from_response(answer, issued_at, previous_refresh_token)
 
 
-def _oauth_error(response: httpx.Response) -> Exception:
+def _oauth_error(response: httpx.Response) -> AheadError:
     # OAuth endpoints refuse with 400 ("invalid_grant") as often as with 401; all are refusals.
     status = response.status_code
     if status in _CLIENT_ERRORS and status != httpx.codes.TOO_MANY_REQUESTS:

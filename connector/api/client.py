@@ -65,11 +65,11 @@ _TOO_MANY_REQUESTS = 429
 _SNIPPET_LENGTH = 200
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
-ORDERS = "customer_order_submissions"
-AUTOMATION_QUEUES = "automation_queues"
-RMAS = "rmas"
-SERIAL_DATA = "serial_data"
-AUTOMATION_TASKS_REPORT = "automation_tasks_report"
+_ORDERS = "customer_order_submissions"
+_AUTOMATION_QUEUES = "automation_queues"
+_RMAS = "rmas"
+_SERIAL_DATA = "serial_data"
+_AUTOMATION_TASKS_REPORT = "automation_tasks_report"
 
 
 def _package_version() -> str:
@@ -302,7 +302,7 @@ class AheadClient:
             OutcomeUnknownError: the order may or may not exist now; call :meth:`find_orders`
                 before sending it again.
         """
-        return self._create(self._endpoint(ORDERS, Verb.CREATE), order, models.CustomerOrder)
+        return self._create(self._endpoint(_ORDERS, Verb.CREATE), order, models.CustomerOrder)
 
     def find_orders(self, customer_order: str) -> builtins.list[models.CustomerOrder]:
         """The orders whose ``customer_order`` is exactly ``customer_order``.
@@ -311,7 +311,7 @@ class AheadClient:
         orders with a ``customer_order`` filter and checks each one itself, so the answer is
         right even if the server ignores the filter.
         """
-        resource = self._endpoint(ORDERS, Verb.LIST)
+        resource = self._endpoint(_ORDERS, Verb.LIST)
         found = self._iterate(
             resource,
             resource.path,
@@ -325,7 +325,7 @@ class AheadClient:
         self, queue: models.AutomationQueueCreate
     ) -> models.AutomationQueue:
         """Create the preset tasks of a system in Forge (``POST /v2/automation_queues``)."""
-        resource = self._endpoint(AUTOMATION_QUEUES, Verb.CREATE)
+        resource = self._endpoint(_AUTOMATION_QUEUES, Verb.CREATE)
         return self._create(resource, queue, models.AutomationQueue)
 
     def update_automation_task(
@@ -355,7 +355,7 @@ class AheadClient:
             ip_address=ip_address,
             message=message,
         )
-        resource = self._endpoint(AUTOMATION_QUEUES, Verb.UPDATE)
+        resource = self._endpoint(_AUTOMATION_QUEUES, Verb.UPDATE)
         return self._update(resource, update, None, models.AutomationQueue)
 
     def rmas_open(self) -> builtins.list[models.Rma]:
@@ -368,11 +368,11 @@ class AheadClient:
 
     def create_rma(self, rma: models.RmaCreate) -> models.Rma:
         """Request a new RMA (``POST /v2/rmas``)."""
-        return self._create(self._endpoint(RMAS, Verb.CREATE), rma, models.Rma)
+        return self._create(self._endpoint(_RMAS, Verb.CREATE), rma, models.Rma)
 
     def submit_serial_data(self, data: models.SerialDataSubmission) -> models.SerialData:
         """Submit a datum about a system's serial (``POST /v2/serial_data``)."""
-        return self._create(self._endpoint(SERIAL_DATA, Verb.CREATE), data, models.SerialData)
+        return self._create(self._endpoint(_SERIAL_DATA, Verb.CREATE), data, models.SerialData)
 
     def automation_tasks_report(self) -> builtins.list[models.AutomationTask]:
         """Every automation task of the organization, from the CSV report.
@@ -427,7 +427,9 @@ class AheadClient:
                 if response.is_success:
                     return response
                 if status >= 500 and not idempotent:
-                    raise OutcomeUnknownError(method, path, f"the server answered {status}")
+                    details = _details(response, field_errors(response))
+                    reason = f"the server answered {status}" + (f": {details}" if details else "")
+                    raise OutcomeUnknownError(method, path, reason)
                 retry_after = policy.retry_after_from(response)
                 if (
                     status not in RETRY_STATUSES
@@ -596,12 +598,12 @@ class AheadClient:
         return _decode_after_write(model, response)
 
     def _rmas(self, which: str) -> builtins.list[models.Rma]:
-        resource = self._endpoint(RMAS, Verb.LIST)
+        resource = self._endpoint(_RMAS, Verb.LIST)
         path = self._extra_path(resource, which)
         return builtins.list(self._iterate(resource, path, None, DEFAULT_PAGE_SIZE, models.Rma))
 
     def _report_response(self) -> httpx.Response:
-        resource = self._endpoint(AUTOMATION_TASKS_REPORT, Verb.LIST)
+        resource = self._endpoint(_AUTOMATION_TASKS_REPORT, Verb.LIST)
         return self._request("GET", resource.path, idempotent=True, accept="text/csv")
 
 
@@ -627,13 +629,10 @@ def error_for_response(response: httpx.Response, *, retry_after: float | None = 
     status = response.status_code
     body = response.text
     errors = field_errors(response)
-    message = None if errors else _summary_of_markup(response)
+    details = _details(response, errors)
+    message = f"{method} {path} answered {status}" + (f": {details}" if details else "")
     if status in _AUTH_STATUSES:
-        details = "; ".join(_format_field_error(e) for e in errors) or message or body.strip()
-        text = f"{method} {path} answered {status}"
-        return AuthError(
-            f"{text}: {details[:_SNIPPET_LENGTH]}" if details else text, status_code=status
-        )
+        return AuthError(message, status_code=status)
     kind: type[ApiError]
     if status in _VALIDATION_STATUSES:
         kind = ValidationError
@@ -685,16 +684,15 @@ def _format_field_error(error: models.FieldError) -> str:
     return f"{error.field}: {error.message}" if error.field else error.message
 
 
-def _summary_of_markup(response: httpx.Response) -> str | None:
-    # An HTML error page from a proxy says what happened in its title; the rest is noise.
-    if "html" not in response.headers.get("Content-Type", ""):
-        return None
-    found = _HTML_TITLE.search(response.text)
-    if not found:
-        return None
-    title = " ".join(found.group(1).split())
-    request = response.request
-    return f"{request.method} {request.url.path} answered {response.status_code}: {title}"
+def _details(response: httpx.Response, errors: builtins.list[models.FieldError]) -> str:
+    """What an error answer says went wrong, in one line."""
+    if errors:
+        return "; ".join(_format_field_error(e) for e in errors)
+    text = response.text
+    # An HTML error page (from a proxy, say) tells what happened in its title; the rest is noise.
+    if "html" in response.headers.get("Content-Type", "") and (found := _HTML_TITLE.search(text)):
+        text = found.group(1)
+    return " ".join(text.split())[:_SNIPPET_LENGTH]
 
 
 def _describe_failure(error: httpx.RequestError) -> str:
