@@ -421,6 +421,7 @@ class AheadClient:
                     raise OutcomeUnknownError(method, path, reason) from exc
                 if not is_transient(exc) or attempt >= policy.max_attempts:
                     raise TransportError(method, path, reason) from exc
+                outcome = f"failed ({reason})"
                 wait = policy.delay(attempt)
             else:
                 status = response.status_code
@@ -437,13 +438,13 @@ class AheadClient:
                     or (retry_after is not None and retry_after > policy.max_retry_after)
                 ):
                     raise error_for_response(response, retry_after=retry_after)
-                reason = f"answered {status}"
+                outcome = f"answered {status}"
                 wait = policy.delay(attempt, retry_after)
             logger.warning(
                 "%s %s %s; attempt %d of %d, retrying in %.2f s",
                 method,
                 path,
-                reason,
+                outcome,
                 attempt,
                 policy.max_attempts,
                 wait,

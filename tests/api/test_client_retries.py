@@ -321,3 +321,17 @@ def test_other_task_updates_are_retried_after_ambiguous_failure(message_type: st
     with api.client() as client:
         client.update_automation_task("SN-1", 2, message_type, "10.0.0.5", message="hello")
     assert len(api.requests) == 2
+
+
+def test_retry_after_connection_failure_is_logged_with_the_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = ScriptedApi().on(
+        "GET", "/v2/items", raises(httpx.ConnectError), reply(json_body=envelope([]))
+    )
+    with caplog.at_level(logging.WARNING, logger="connector.api"), api.client() as client:
+        client.list("items")
+    assert caplog.messages == [
+        "GET /v2/items failed (ConnectError: simulated ConnectError); "
+        "attempt 1 of 5, retrying in 0.50 s"
+    ]
