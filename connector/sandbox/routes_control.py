@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pydantic
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from connector.api.endpoints import (
     SANDBOX_CLOCK_ADVANCE_PATH,
@@ -33,9 +33,10 @@ def router(sandbox: Sandbox) -> APIRouter:
     """The control routes of ``sandbox``."""
     api = APIRouter(tags=["sandbox control"])
 
-    @api.post(SANDBOX_ORDER_ADVANCE_PATH.replace("{id}", "{order_id}"))
+    @api.post(SANDBOX_ORDER_ADVANCE_PATH)
     def advance_order(
-        order_id: int, payload: Annotated[Any, Depends(optional_json_body)]
+        order_id: Annotated[int, Path(alias="id")],
+        payload: Annotated[Any, Depends(optional_json_body)],
     ) -> Document:
         request = validate_body(SandboxOrderAdvance, payload or {})
         return sandbox.advance_order(order_id, request.status)

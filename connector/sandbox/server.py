@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -53,6 +54,7 @@ class SandboxServer:
         self._port: int | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"
@@ -85,8 +87,11 @@ class SandboxServer:
         """Start serving and wait until the socket accepts connections.
 
         Raises:
-            RuntimeError: the server is running already, or did not start in time.
+            RuntimeError: the server is running already, was stopped (its store is closed; make
+                a new one), or did not start in time.
         """
+        if self._closed:
+            raise RuntimeError("a stopped sandbox server cannot start again; create a new one")
         if self._thread is not None:
             raise RuntimeError("the sandbox server is running already")
         config = uvicorn.Config(
@@ -98,14 +103,19 @@ class SandboxServer:
             ws="none",
         )
         server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="ahead-sandbox-server", daemon=True)
+        thread = threading.Thread(
+            target=_run_until_exit, args=(server,), name="ahead-sandbox-server", daemon=True
+        )
         self._server, self._thread = server, thread
         thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 self._server = self._thread = None
-                raise RuntimeError(f"the sandbox server did not start on {self._host}")
+                raise RuntimeError(
+                    f"the sandbox server did not start on {self._host}:{self._requested_port} "
+                    "(see the server's log above)"
+                )
             time.sleep(_POLL_SECONDS)
         self._port = _bound_port(server)
         # uvicorn says "started" once listening; one connection proves it end to end.
@@ -122,6 +132,7 @@ class SandboxServer:
                 raise RuntimeError("the sandbox server did not stop in time")
         self._server = self._thread = None
         self._port = None
+        self._closed = True
         self.sandbox.close()
 
     def __enter__(self) -> Self:
@@ -153,6 +164,13 @@ def serve(config: SandboxConfig | None = None, host: str = "127.0.0.1", port: in
     finally:
         sandbox: Sandbox = app.state.sandbox
         sandbox.close()
+
+
+def _run_until_exit(server: uvicorn.Server) -> None:
+    # uvicorn exits when it cannot start (e.g. the port is taken); it has logged why, and
+    # start() reports it, so the thread just ends.
+    with contextlib.suppress(SystemExit):
+        server.run()
 
 
 def _bound_port(server: uvicorn.Server) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import httpx
@@ -42,3 +43,26 @@ def test_leaving_the_server_stops_its_threads_and_frees_the_port() -> None:
         httpx.get(f"{url}/v2/items")
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.port
+
+
+def test_a_stopped_server_cannot_start_again() -> None:
+    server = SandboxServer()
+    with server:
+        pass
+
+    with pytest.raises(RuntimeError, match="cannot start again"):
+        server.start()
+
+
+def test_a_port_in_use_fails_to_start_with_an_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = SandboxServer(port=taken.getsockname()[1])
+        try:
+            with pytest.raises(RuntimeError, match="did not start"):
+                server.start()
+        finally:
+            server.stop()
+
+    assert not [t for t in threading.enumerate() if t.name.startswith("ahead-sandbox")]
