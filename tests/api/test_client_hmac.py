@@ -121,7 +121,8 @@ def test_q_is_signed_exactly_as_encoded() -> None:
 
 def test_hmac_auth_repr_hides_token_and_secret() -> None:
     auth = HmacAuth(TOKEN, SECRET)
-    client_repr = repr(signed_client(ScriptedApi()))
+    with signed_client(ScriptedApi()) as client:
+        client_repr = repr(client)
     for text in (repr(auth), str(auth), client_repr):
         assert TOKEN not in text
         assert SECRET not in text

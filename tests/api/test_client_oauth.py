@@ -263,7 +263,8 @@ def test_tokens_and_secrets_are_absent_from_reprs(server: FakeOAuthServer) -> No
         token = app.obtain_token()
         auth = OAuthAuth(app, token=token)
         texts = [repr(token), str(token), repr(app), str(app), repr(auth), str(auth)]
-        texts.append(repr(make_client(auth, server)))
+        with make_client(auth, server) as client:
+            texts.append(repr(client))
     for text in texts:
         assert token.access_token not in text
         assert token.refresh_token not in text
