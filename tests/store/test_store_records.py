@@ -30,6 +30,12 @@ def submit(
     return claim
 
 
+def state_of(store: CheckpointStore, key: str) -> RecordState:
+    record = store.get("orders", key)
+    assert record is not None
+    return record.state
+
+
 def test_begin_submission_writes_intent_and_lease_before_sending(
     store: CheckpointStore, clock: FakeClock
 ) -> None:
@@ -76,7 +82,7 @@ def test_done_key_with_new_content_is_never_created_again_under_warn_policy(
     with pytest.raises(SubmissionRefusedError) as refused:
         store.begin_submission("orders", "PO-1", "c2", "intent-c2", "b", LEASE)
     assert refused.value.decision.action is Action.CHANGED_AFTER_DONE
-    assert store.get("orders", "PO-1").state is RecordState.DONE  # type: ignore[union-attr]
+    assert state_of(store, "PO-1") is RecordState.DONE
 
 
 def test_update_policy_claims_a_changed_done_record_as_an_update_of_its_document(
@@ -115,7 +121,7 @@ def test_expired_lease_is_taken_over_and_old_owner_cannot_complete(
     with pytest.raises(LeaseLostError) as lost:
         store.complete(stale, "AHEAD-1")
     assert lost.value.held_by == "b"
-    assert store.get("orders", "PO-1").state is RecordState.SUBMITTING  # type: ignore[union-attr]
+    assert state_of(store, "PO-1") is RecordState.SUBMITTING
 
 
 def test_expired_lease_not_taken_over_still_lets_its_owner_complete(

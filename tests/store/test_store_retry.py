@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -53,14 +54,14 @@ def test_attempts_count_from_one() -> None:
 
 
 @pytest.mark.parametrize(
-    "arguments",
+    ("arguments", "message"),
     [
-        {"max_attempts": 0},
-        {"first_delay": timedelta(0)},
-        {"multiplier": 0.5},
-        {"first_delay": timedelta(minutes=5), "max_delay": timedelta(minutes=1)},
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"first_delay": timedelta(0)}, "first_delay must be positive"),
+        ({"multiplier": 0.5}, "multiplier"),
+        ({"first_delay": timedelta(minutes=5), "max_delay": timedelta(minutes=1)}, "max_delay"),
     ],
 )
-def test_inconsistent_policy_is_refused(arguments: dict[str, object]) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011 - each case has its own message
-        RetryPolicy(**arguments)  # type: ignore[arg-type]
+def test_inconsistent_policy_is_refused(arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RetryPolicy(**arguments)
