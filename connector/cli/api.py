@@ -60,7 +60,7 @@ DataOption = Annotated[
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="The record's id.")]
 
 #: Resources whose create command is their own (with options instead of a JSON body).
-_CUSTOM_CREATE = {"automation_queues": automation.add_commands}
+_CUSTOM_CREATE = {automation.RESOURCE: automation.add_commands}
 
 app = typer.Typer(
     help="Call any endpoint of the AHEAD API: ahead-connector api RESOURCE ACTION [ID].",

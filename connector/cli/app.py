@@ -17,6 +17,8 @@ _CONNECTION = "Connection"
 app = typer.Typer(
     name="ahead-connector",
     help="Connect ERP and EDI systems to the AHEAD API.",
+    epilog="Exit codes: 0 done; 1 the API refused or could not be reached; 2 bad input; "
+    "3 the outcome of a create is unknown (look the record up before sending it again).",
     no_args_is_help=True,
     add_completion=False,
     # Locals in a traceback could hold credentials.
@@ -112,8 +114,9 @@ def root(
         bool,
         typer.Option(
             "--sandbox",
-            help="Talk to a sandbox inside this process with its default credentials "
-            "(no server, nothing kept between commands).",
+            help="Talk to a fresh sandbox inside this process with its default credentials; "
+            "the URL and credential options are then ignored (nothing is kept between "
+            "commands).",
             rich_help_panel=_CONNECTION,
         ),
     ] = False,

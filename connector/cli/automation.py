@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from connector.api.endpoints import endpoint
 from connector.api.models import (
     AutomationMessageType,
     AutomationQueueCreate,
@@ -57,7 +58,9 @@ MessageOption = Annotated[
     str | None, typer.Option("--message", "-m", help="A status line for the operator.")
 ]
 
-_RESOURCE = "automation_queues"
+#: The endpoint these commands extend.
+RESOURCE = "automation_queues"
+_PATH = endpoint(RESOURCE).path
 _WHAT = "create automation-queues"
 
 _UPDATE_HELP = {
@@ -70,11 +73,9 @@ _UPDATE_HELP = {
 
 def add_commands(group: typer.Typer) -> None:
     """Add ``create`` and the task updates to the ``automation-queues`` command group."""
-    group.command("create", help="Create a system's automation queue: POST /v2/automation_queues.")(
-        create_queue
-    )
+    group.command("create", help=f"Create a system's automation queue: POST {_PATH}.")(create_queue)
     for message_type, help_text in _UPDATE_HELP.items():
-        group.command(message_type.value, help=f"{help_text} PUT /v2/automation_queues.")(
+        group.command(message_type.value, help=f"{help_text} PUT {_PATH}.")(
             _task_update_command(message_type)
         )
 
@@ -147,7 +148,7 @@ def _task_update_command(message_type: AutomationMessageType) -> Callable[..., N
                 message=message,
             )
             with open_client(settings_of(ctx)) as client:
-                print_record(client.update(_RESOURCE, update), fmt)
+                print_record(client.update(RESOURCE, update), fmt)
 
     return update_task
 

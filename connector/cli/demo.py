@@ -191,6 +191,7 @@ def _submit_orders(walk: _Walk) -> None:
             f"POST /v2/customer_order_submissions {submission.customer_order}: "
             f"order {order.id} ({escape(lines)})"
         )
+    walk.orders = [_order(walk, order.customer_order) for order in walk.orders]
     _order_table(walk, "Both wait on hold as Pending")
 
 
@@ -241,7 +242,7 @@ def _advance_orders(walk: _Walk) -> None:
 
 
 def _order(walk: _Walk, customer_order: str) -> CustomerOrder:
-    """The order, looked up by the customer's own number (the reconciliation lookup)."""
+    """The order as it is now, found by the customer's own number (as reconciliation does)."""
     (order,) = walk.client.find_orders(customer_order)
     return order
 
@@ -249,10 +250,7 @@ def _order(walk: _Walk, customer_order: str) -> CustomerOrder:
 def _order_table(walk: _Walk, caption: str) -> None:
     table = Table("id", "customer_order", "purchase_order", "status", caption=caption)
     for order in walk.orders:
-        current = _order(walk, order.customer_order)
-        table.add_row(
-            str(current.id), current.customer_order, current.purchase_order or "", current.status
-        )
+        table.add_row(str(order.id), order.customer_order, order.purchase_order or "", order.status)
     walk.console.print(table)
 
 

@@ -20,6 +20,9 @@ from connector.api import errors as api_errors
 from connector.api.models import FieldError
 from connector.cli.output import stderr_console
 
+#: How much of an error answer without field errors is shown.
+_BODY_SHOWN = 500
+
 
 class ExitCode(enum.IntEnum):
     """Exit codes of ``ahead-connector``."""
@@ -84,6 +87,8 @@ def reported_errors() -> Iterator[None]:
             ],
             ExitCode.OUTCOME_UNKNOWN,
         )
+    except api_errors.UnexpectedResponseError as exc:
+        fail(str(exc), code=ExitCode.API_ERROR)
     except api_errors.ApiError as exc:
         fail(
             f"{exc.method} {exc.endpoint} answered {exc.status_code}",
@@ -105,9 +110,13 @@ def reported_errors() -> Iterator[None]:
 
 def _api_details(exc: api_errors.ApiError) -> list[str]:
     if exc.errors:
-        return [_field_error(e) for e in exc.errors]
-    body = exc.body.strip()
-    return [body[:500]] if body else []
+        details = [_field_error(e) for e in exc.errors]
+    else:
+        body = exc.body.strip()
+        details = [body[:_BODY_SHOWN]] if body else []
+    if isinstance(exc, api_errors.RateLimitedError) and exc.retry_after is not None:
+        details.append(f"The API asks to wait {exc.retry_after:g} s before trying again.")
+    return details
 
 
 def _field_error(error: FieldError) -> str:

@@ -55,7 +55,7 @@ _LIST_COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
         "quantity_allocated",
         "quantity_on_order",
     ),
-    models.Item: ("id", "name", "description", "serialized", "manufacturer_sku", "archived_at"),
+    models.Item: ("id", "name", "description", "serialized", "weight", "archived_at"),
     models.AutomationTask: (
         "id",
         "automation_queue_id",

@@ -119,6 +119,13 @@ def test_status_with_hmac_credentials_asks_the_api(cli: Cli) -> None:
     assert "Successfully authenticated" in result.stdout
 
 
+def test_auth_commands_refuse_the_in_process_sandbox() -> None:
+    result = Cli(("--sandbox",))("auth", "login")
+
+    assert result.exit_code == 2
+    assert "auth login needs a real server" in result.stderr
+
+
 def test_the_token_cache_defaults_to_the_connector_home(
     server: SandboxServer, tmp_path: Path
 ) -> None:

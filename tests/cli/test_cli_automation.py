@@ -134,3 +134,19 @@ def test_a_new_rma_shows_among_the_open_ones(cli: Cli) -> None:
     assert result.exit_code == 0, result.output
     assert str(created["id"]) in result.stdout
     assert "SN-R1" in result.stdout
+
+
+def test_all_pages_of_open_rmas_are_read_one_record_per_page(cli: Cli) -> None:
+    for serial in ("SN-R1", "SN-R2"):
+        body = (
+            f'{{"problem": "No POST", "request_type_id": 1, "manufacturer_serial": "{serial}", '
+            '"replacement_name": "Acme receiving"}'
+        )
+        cli.json("api", "rmas", "create", "--data", body)
+    first_page = cli.json("api", "rmas", "open", "--limit", "1")
+
+    every = cli.json("api", "rmas", "open", "--all", "--limit", "1")
+
+    ids = [r["id"] for r in every["results"]]
+    assert first_page["count"] == 1
+    assert len(ids) == len(set(ids)) == first_page["total_results"] >= 3

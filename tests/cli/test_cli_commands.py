@@ -32,6 +32,12 @@ def test_version_prints_the_package_version() -> None:
     assert result.stdout.strip() == f"ahead-connector {version('ahead-connector')}"
 
 
+def test_the_package_exports_only_the_app_and_its_entry_point() -> None:
+    import connector.cli
+
+    assert sorted(connector.cli.__all__) == ["app", "main"]
+
+
 def test_help_never_shows_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AHEAD_CLIENT_SECRET", "env-client-secret-value")
     monkeypatch.setenv("AHEAD_HMAC_SECRET", "env-hmac-secret-value")
