@@ -92,11 +92,13 @@ def _resource_app(resource: Endpoint) -> typer.Typer:
             _delete_command(resource)
         )
     for which, path in resource.extra_paths.items():
-        group.command(which, help=f"List records: GET {path}.")(_sub_list_command(resource, which))
+        group.command(which, help=f"List records: GET {path}.")(_list_command(resource, which))
     return group
 
 
-def _list_command(resource: Endpoint) -> Callable[..., None]:
+def _list_command(resource: Endpoint, which: str | None = None) -> Callable[..., None]:
+    """The command that lists ``resource``, or its sub-list ``which`` (``rmas open``)."""
+
     def list_records(
         ctx: typer.Context,
         filters: FilterOption = None,
@@ -105,41 +107,23 @@ def _list_command(resource: Endpoint) -> Callable[..., None]:
         all_pages: AllOption = False,
         fmt: FormatOption = OutputFormat.JSON,
     ) -> None:
-        with reported_errors(), open_client(settings_of(ctx)) as client:
+        with reported_errors():
             wanted = parse_filters(filters or [], resource.model)
-            if all_pages:
-                _refuse_offset_with_all(offset)
-                page_size = limit or DEFAULT_PAGE_SIZE
-                records = list(client.iterate(resource.name, wanted, page_size=page_size))
-                print_page(_whole(records), resource.model, fmt)
-            else:
-                page = client.list(resource.name, wanted, limit=limit, offset=offset)
-                print_page(page, resource.model, fmt)
+            if all_pages and offset:
+                raise UsageError("--all reads every page from the start; leave out --offset")
+            with open_client(settings_of(ctx)) as client:
+                if all_pages:
+                    records = list(_every_record(client, resource, which, wanted, limit))
+                    page = Page[Any](
+                        count=len(records), total_results=len(records), results=records
+                    )
+                elif which is None:
+                    page = client.list(resource.name, wanted, limit=limit, offset=offset)
+                else:
+                    page = client.list_path(resource.name, which, wanted, limit, offset)
+            print_page(page, resource.model, fmt)
 
     return list_records
-
-
-def _sub_list_command(resource: Endpoint, which: str) -> Callable[..., None]:
-    def list_sub_records(
-        ctx: typer.Context,
-        filters: FilterOption = None,
-        limit: LimitOption = None,
-        offset: OffsetOption = 0,
-        all_pages: AllOption = False,
-        fmt: FormatOption = OutputFormat.JSON,
-    ) -> None:
-        with reported_errors(), open_client(settings_of(ctx)) as client:
-            wanted = parse_filters(filters or [], resource.model)
-            if all_pages:
-                _refuse_offset_with_all(offset)
-                page_size = limit or DEFAULT_PAGE_SIZE
-                records = list(_sub_list_records(client, resource, which, wanted, page_size))
-                print_page(_whole(records), resource.model, fmt)
-            else:
-                page = client.list_path(resource.name, which, wanted, limit=limit, offset=offset)
-                print_page(page, resource.model, fmt)
-
-    return list_sub_records
 
 
 def _get_command(resource: Endpoint) -> Callable[..., None]:
@@ -207,18 +191,36 @@ def _delete_command(resource: Endpoint) -> Callable[..., None]:
     return delete_record
 
 
+def _every_record(
+    client: AheadClient,
+    resource: Endpoint,
+    which: str | None,
+    filters: dict[str, FilterValue],
+    page_size: int | None,
+) -> Iterator[BaseModel]:
+    if which is None:
+        yield from client.iterate(resource.name, filters, page_size=page_size or DEFAULT_PAGE_SIZE)
+    else:
+        yield from _sub_list_records(client, resource, which, filters, page_size)
+
+
 def _sub_list_records(
     client: AheadClient,
     resource: Endpoint,
     which: str,
     filters: dict[str, FilterValue],
-    page_size: int,
+    page_size: int | None,
 ) -> Iterator[BaseModel]:
-    """Every record of a sub-list, page by page, each record once."""
+    """Every record of a sub-list, page by page, each record once.
+
+    The client pages only whole resources, so sub-lists (``rmas open``) are paged here.
+    """
     seen: set[object] = set()
     offset = 0
     while True:
-        page = client.list_path(resource.name, which, filters, limit=page_size, offset=offset)
+        page = client.list_path(
+            resource.name, which, filters, limit=page_size or DEFAULT_PAGE_SIZE, offset=offset
+        )
         new = [r for r in page.results if getattr(r, "id", id(r)) not in seen]
         seen.update(getattr(r, "id", id(r)) for r in new)
         yield from new
@@ -226,15 +228,6 @@ def _sub_list_records(
         # A page with nothing new means the server ignores offset: stop rather than loop.
         if not new or offset >= page.total_results:
             return
-
-
-def _whole(records: list[Any]) -> Page[Any]:
-    return Page[Any](count=len(records), offset=0, total_results=len(records), results=records)
-
-
-def _refuse_offset_with_all(offset: int) -> None:
-    if offset:
-        raise UsageError("--all reads every page from the start; leave out --offset")
 
 
 for _resource in ENDPOINTS.values():

@@ -20,9 +20,6 @@ from connector.api import errors as api_errors
 from connector.api.models import FieldError
 from connector.cli.output import stderr_console
 
-#: How much of an error answer without field errors is shown.
-_BODY_SHOWN = 500
-
 
 class ExitCode(enum.IntEnum):
     """Exit codes of ``ahead-connector``."""
@@ -87,14 +84,8 @@ def reported_errors() -> Iterator[None]:
             ],
             ExitCode.OUTCOME_UNKNOWN,
         )
-    except api_errors.UnexpectedResponseError as exc:
-        fail(str(exc), code=ExitCode.API_ERROR)
     except api_errors.ApiError as exc:
-        fail(
-            f"{exc.method} {exc.endpoint} answered {exc.status_code}",
-            _api_details(exc),
-            ExitCode.API_ERROR,
-        )
+        _fail_for_api_error(exc)
     except api_errors.AuthError as exc:
         hint = ["Check the credentials, or run `ahead-connector auth login` again."]
         fail(f"authentication failed: {exc}", hint, ExitCode.API_ERROR)
@@ -108,15 +99,17 @@ def reported_errors() -> Iterator[None]:
         fail(str(exc))
 
 
-def _api_details(exc: api_errors.ApiError) -> list[str]:
+def _fail_for_api_error(exc: api_errors.ApiError) -> NoReturn:
+    # With field errors, one line each; without, the client's own one-line summary (it
+    # shortens HTML error pages and long bodies, and says what was wrong with a 2xx answer).
     if exc.errors:
+        message = f"{exc.method} {exc.endpoint} answered {exc.status_code}"
         details = [_field_error(e) for e in exc.errors]
     else:
-        body = exc.body.strip()
-        details = [body[:_BODY_SHOWN]] if body else []
+        message, details = str(exc), []
     if isinstance(exc, api_errors.RateLimitedError) and exc.retry_after is not None:
         details.append(f"The API asks to wait {exc.retry_after:g} s before trying again.")
-    return details
+    fail(message, details, ExitCode.API_ERROR)
 
 
 def _field_error(error: FieldError) -> str:
