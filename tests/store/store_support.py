@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -23,3 +24,16 @@ class FakeClock:
         with self._lock:
             self._now += timedelta(seconds=seconds)
             return self._now
+
+
+def race_for_submission(url: str, key: str, owner: str, barrier: Any, results: Any) -> None:
+    """Run in a child process: open the store, wait for the others, try to claim ``key``."""
+    from connector.store import CheckpointStore
+
+    store = CheckpointStore.open(url)
+    try:
+        barrier.wait(timeout=60)
+        claim = store.begin_submission("orders", key, "c1", "intent-c1", owner, 600)
+        results.put((owner, claim is not None))
+    finally:
+        store.close()
