@@ -141,7 +141,7 @@ def print_page(page: models.Page[Any], model: type[BaseModel], fmt: OutputFormat
 
 def print_table(records: Sequence[Any], model: type[BaseModel], *, caption: str = "") -> None:
     """Print records as a table with the columns that suit ``model``."""
-    columns = table_columns(model)
+    columns = _table_columns(model)
     table = Table(caption=caption or None, caption_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -151,7 +151,7 @@ def print_table(records: Sequence[Any], model: type[BaseModel], *, caption: str 
     stdout_console().print(table)
 
 
-def table_columns(model: type[BaseModel]) -> tuple[str, ...]:
+def _table_columns(model: type[BaseModel]) -> tuple[str, ...]:
     """The columns of a list table of ``model`` records."""
     if model in _LIST_COLUMNS:
         return _LIST_COLUMNS[model]
