@@ -12,10 +12,13 @@ BENCHMARKS = {"client": client_overhead.main}
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python3 run.py bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=list(BENCHMARKS), help="which to run")
+    parser.add_argument("names", nargs="*", help=f"which to run: {', '.join(BENCHMARKS)} (all)")
     parser.add_argument("--requests", type=int, default=400, help="requests per round")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per variant")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
     for name in args.names or list(BENCHMARKS):
         BENCHMARKS[name](requests=args.requests, rounds=args.rounds)
     return 0
