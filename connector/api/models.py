@@ -176,6 +176,25 @@ class AutomationTask(ResponseModel):
     manufacturer_serial: str | None = None
 
 
+#: The columns of the automation tasks CSV report, in the reference's order.
+AUTOMATION_TASK_REPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "automation_queue_id",
+    "automation_task_type_id",
+    "sequence",
+    "started_at",
+    "completed_at",
+    "failed",
+    "message",
+    "assignee_id",
+    "assignee_name",
+    "work_order_id",
+    "serial_id",
+    "item_id",
+    "manufacturer_serial",
+)
+
+
 class AutomationQueue(ResponseModel):
     """An automation queue. Decision: responses also carry the serial and the tasks."""
 

@@ -13,25 +13,10 @@ from typing import Any
 
 import pydantic
 
-from connector.api.models import AutomationTask
+from connector.api.models import AUTOMATION_TASK_REPORT_COLUMNS, AutomationTask
 
 #: The columns of the automation tasks report, in the reference's order.
-AUTOMATION_TASK_COLUMNS = (
-    "id",
-    "automation_queue_id",
-    "automation_task_type_id",
-    "sequence",
-    "started_at",
-    "completed_at",
-    "failed",
-    "message",
-    "assignee_id",
-    "assignee_name",
-    "work_order_id",
-    "serial_id",
-    "item_id",
-    "manufacturer_serial",
-)
+AUTOMATION_TASK_COLUMNS = AUTOMATION_TASK_REPORT_COLUMNS
 _REQUIRED_COLUMNS = ("id", "sequence")
 _BOOLEANS = {"true": True, "false": False}
 

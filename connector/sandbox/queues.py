@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from connector.api.models import (
+    AUTOMATION_TASK_REPORT_COLUMNS,
     AutomationQueue,
     AutomationQueueCreate,
     AutomationTask,
@@ -16,24 +17,6 @@ from connector.api.models import (
 from connector.sandbox import automation
 from connector.sandbox.errors import SandboxHTTPError
 from connector.sandbox.store import Document, Store, Table
-
-#: The columns of the automation tasks report, in the reference's order.
-REPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "automation_queue_id",
-    "automation_task_type_id",
-    "sequence",
-    "started_at",
-    "completed_at",
-    "failed",
-    "message",
-    "assignee_id",
-    "assignee_name",
-    "work_order_id",
-    "serial_id",
-    "item_id",
-    "manufacturer_serial",
-)
 
 
 def serial_for(store: Store, manufacturer_serial: str) -> Document:
@@ -171,9 +154,9 @@ def view(store: Store, queue: Document) -> Document:
 
 def report_rows(tasks: list[Document]) -> Iterator[list[str]]:
     """The automation tasks report: the header, then one row per task, as CSV cells."""
-    yield list(REPORT_COLUMNS)
+    yield list(AUTOMATION_TASK_REPORT_COLUMNS)
     for task in tasks:
-        yield [_cell(task.get(column)) for column in REPORT_COLUMNS]
+        yield [_cell(task.get(column)) for column in AUTOMATION_TASK_REPORT_COLUMNS]
 
 
 def _tasks(store: Store, queue_id: int) -> list[AutomationTask]:
