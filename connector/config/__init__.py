@@ -1,0 +1,47 @@
+"""A deployment's configuration: the typed model of ``connector.yaml`` and how it is loaded.
+
+:func:`load_deployment` reads a deployment folder and returns a :class:`Deployment`, or raises a
+:class:`ConfigError` listing every :class:`ConfigProblem` with its file, line and column. Secrets
+are written only as references (see :mod:`connector.config.references`) and held as
+:class:`~pydantic.SecretStr`.
+"""
+
+from connector.config.deployment import CONFIG_FILENAME, Deployment
+from connector.config.errors import ConfigError, ConfigProblem
+from connector.config.loader import load_deployment
+from connector.config.model import (
+    AdapterConfig,
+    AheadConfig,
+    AuthConfig,
+    ConnectorConfig,
+    FlowConfig,
+    HmacConfig,
+    OAuthConfig,
+    PartnerConfig,
+    RetryConfig,
+    ScheduleConfig,
+    StoreConfig,
+    WebhookConfig,
+)
+from connector.config.references import Secret
+
+__all__ = [
+    "CONFIG_FILENAME",
+    "AdapterConfig",
+    "AheadConfig",
+    "AuthConfig",
+    "ConfigError",
+    "ConfigProblem",
+    "ConnectorConfig",
+    "Deployment",
+    "FlowConfig",
+    "HmacConfig",
+    "OAuthConfig",
+    "PartnerConfig",
+    "RetryConfig",
+    "ScheduleConfig",
+    "Secret",
+    "StoreConfig",
+    "WebhookConfig",
+    "load_deployment",
+]

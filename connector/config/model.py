@@ -1,0 +1,376 @@
+"""The typed model of a deployment's ``connector.yaml``, section by section.
+
+Every model forbids keys it does not know, so a misspelt key is reported instead of silently
+ignored; the only exception is :class:`PartnerConfig`, a placeholder until trading partners get
+their own typed settings. Relative paths are relative to the deployment folder (see
+:meth:`Deployment.path <connector.config.Deployment.path>`).
+
+This module checks the shape of each section. What needs the whole configuration (a flow naming
+an adapter that exists and has the right role) is checked by
+:func:`~connector.config.load_deployment`, which also resolves ``${VARIABLE}`` references.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    SecretStr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
+from adapters.registry import Role
+from connector.api.retry import RetryPolicy
+from connector.config.references import Secret
+from connector.store import ChangePolicy
+
+#: The store of a deployment that names none: a SQLite file in the deployment folder.
+DEFAULT_STORE_URL = "sqlite:///state.db"
+#: The OAuth token cache of a deployment that names none, in the deployment folder.
+DEFAULT_TOKEN_CACHE = Path(".tokens.json")
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_DIGIT = re.compile(r"\d")
+
+
+def _error(message: str) -> PydanticCustomError:
+    # The message goes through the context: a template would read "{...}" as a field.
+    return PydanticCustomError("config", "{message}", {"message": message})
+
+
+def _check_name(value: str) -> str:
+    if not _NAME.fullmatch(value):
+        raise _error(
+            f"{value!r} is not a valid name: use letters, digits, '-' and '_', starting with "
+            "a letter or a digit"
+        )
+    return value
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+"""The name of an adapter, partner or flow; it appears in paths, logs and the store."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text that must not be empty."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RetryConfig(_Section):
+    """How the AHEAD client retries (see :mod:`connector.api.retry` for which requests).
+
+    Attributes:
+        max_attempts: attempts in all, the first included; ``1`` disables retries.
+        base_delay: seconds; the ceiling of the first backoff wait, doubled each attempt.
+        max_delay: seconds; the largest backoff wait.
+        max_retry_after: seconds; a 429 asking for a longer wait fails at once.
+    """
+
+    max_attempts: int = Field(default=5, ge=1)
+    base_delay: float = Field(default=0.5, ge=0)
+    max_delay: float = Field(default=30.0, ge=0)
+    max_retry_after: float = Field(default=120.0, ge=0)
+
+    def policy(self) -> RetryPolicy:
+        """The client's retry policy with these values."""
+        return RetryPolicy(
+            max_attempts=self.max_attempts,
+            base_delay=self.base_delay,
+            max_delay=self.max_delay,
+            max_retry_after=self.max_retry_after,
+        )
+
+
+class OAuthConfig(_Section):
+    """OAuth 2.0 credentials (the AHEAD API's main scheme).
+
+    Attributes:
+        client_id: the client id issued by AHEAD.
+        client_secret: the client secret issued with it.
+        token_cache: the file keeping bearer tokens between runs.
+    """
+
+    client_id: Text
+    client_secret: Secret
+    token_cache: Path = DEFAULT_TOKEN_CACHE
+
+
+class HmacConfig(_Section):
+    """Credentials of the older HMAC scheme.
+
+    Attributes:
+        token: the API token issued by AHEAD.
+        secret: the secret issued with it.
+    """
+
+    token: Secret
+    secret: Secret
+
+
+class AuthConfig(_Section):
+    """How the connector authenticates to AHEAD: exactly one of ``oauth`` and ``hmac``.
+
+    Attributes:
+        oauth: OAuth 2.0 credentials.
+        hmac: HMAC credentials.
+    """
+
+    oauth: OAuthConfig | None = None
+    hmac: HmacConfig | None = None
+
+    @model_validator(mode="after")
+    def _one_scheme(self) -> Self:
+        if self.oauth is None and self.hmac is None:
+            raise _error(
+                "choose a scheme: oauth: {client_id, client_secret} or hmac: {token, secret}"
+            )
+        if self.oauth is not None and self.hmac is not None:
+            raise _error("both oauth and hmac are given; keep one")
+        return self
+
+
+class AheadConfig(_Section):
+    """The AHEAD API.
+
+    Attributes:
+        base_url: the API's root URL, e.g. ``https://api-sandbox.mbx.com``.
+        auth: the credentials.
+        timeout: seconds to wait for connecting, sending or each read.
+        retry: how requests are retried.
+    """
+
+    base_url: Text
+    auth: AuthConfig
+    timeout: PositiveFloat = 30.0
+    retry: RetryConfig = Field(default_factory=RetryConfig)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise _error(f"{value!r} is not an http:// or https:// URL")
+        if parts.query or parts.fragment:
+            raise _error(f"{value!r}: the API's root URL has no query or fragment")
+        return value.rstrip("/")
+
+
+class StoreConfig(_Section):
+    """The checkpoint store.
+
+    Attributes:
+        url: ``sqlite:///state.db`` (a path relative to the deployment folder, or
+            ``sqlite:////absolute/path``) or ``postgresql+psycopg://user@host/database``.
+            Held as a secret, since a PostgreSQL URL may carry a password (from a
+            ``${VARIABLE}``; PostgreSQL's own ``PGPASSWORD`` and ``~/.pgpass`` work too).
+    """
+
+    url: SecretStr = SecretStr(DEFAULT_STORE_URL)
+
+    @field_validator("url")
+    @classmethod
+    def _supported_database(cls, value: SecretStr) -> SecretStr:
+        try:
+            url = make_url(value.get_secret_value())
+        except ArgumentError:
+            raise _error(
+                "not a database URL: write sqlite:///state.db or "
+                "postgresql+psycopg://user@host/database"
+            ) from None
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+        if backend == "postgresql" and driver != "psycopg":
+            raise _error(f"use the psycopg driver: postgresql+psycopg://..., not {url.drivername}")
+        if backend == "sqlite" and (not url.database or url.database == ":memory:"):
+            raise _error("the store needs a SQLite file: sqlite:///state.db")
+        if backend not in {"sqlite", "postgresql"}:
+            raise _error(f"the store runs on SQLite or PostgreSQL, not {backend}")
+        return value
+
+
+class AdapterConfig(_Section):
+    """One adapter of the deployment.
+
+    Attributes:
+        kind: the kind the adapter class is registered under (``jsonfiles``, ``ahead-orders``).
+        role: ``source`` or ``sink``: the entry point group its kind is looked up in.
+        settings: the adapter's own settings, as written (``${VARIABLE}`` references not yet
+            resolved); :meth:`Deployment.adapter_settings
+            <connector.config.Deployment.adapter_settings>` resolves and validates them with the
+            adapter's ``settings_model``.
+    """
+
+    kind: Text
+    role: Role
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class PartnerConfig(BaseModel):
+    """A trading partner; a placeholder until X12 partners get their own typed settings.
+
+    Unlike every other section, a partner takes keys it does not know (available as
+    ``model_extra``), so partner files written today keep loading when the typed fields arrive.
+
+    Attributes:
+        name: the partner's name, for people.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: Text
+
+
+class ScheduleConfig(_Section):
+    """When a flow runs by itself: exactly one of ``interval`` and ``cron``.
+
+    Attributes:
+        interval: seconds between runs.
+        cron: a crontab expression ``minute hour day-of-month month day-of-week``. Days of the
+            week are written as names (``mon-fri``): APScheduler 3, which runs the schedules,
+            counts 0 as Monday where cron counts 0 as Sunday, so numbers are refused.
+        timezone: the IANA time zone of ``cron`` (e.g. ``Europe/Berlin``); default the host's.
+    """
+
+    interval: PositiveFloat | None = None
+    cron: str | None = None
+    timezone: str | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        fields = value.split()
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            reason = str(exc)
+            raise _error(
+                f"not a cron expression (minute hour day-of-month month day-of-week): "
+                f"{reason[:1].lower()}{reason[1:]}"
+            ) from None
+        if any(_DIGIT.search(part.partition("/")[0]) for part in fields[4].split(",")):
+            raise _error(
+                f"write the day of week {fields[4]!r} with names (sun, mon-fri): APScheduler 3 "
+                "counts 0 as Monday where cron counts 0 as Sunday"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise _error(f"unknown time zone {value!r}: use an IANA name such as UTC") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if (self.interval is None) == (self.cron is None):
+            raise _error(
+                "give either interval: <seconds> or cron: '<minute hour day month weekday>'"
+            )
+        if self.timezone is not None and self.cron is None:
+            raise _error("timezone applies to cron schedules only")
+        return self
+
+
+class FlowConfig(_Section):
+    """A flow: records from a source adapter, through a mapping, to a sink adapter.
+
+    Attributes:
+        source: the name of a source adapter of this deployment.
+        sink: the name of a sink adapter of this deployment.
+        mapping: the mapping from source records to sink documents.
+        schedule: when the flow runs by itself; ``None``: only when triggered.
+        change_policy: what to do when a record already sent comes back with new content.
+        concurrency: records written to the sink at the same time.
+        max_attempts: attempts for a record before it is ``dead``.
+        lease_seconds: how long a claim on a record lasts before another runner may take it.
+        single_runner: only one process runs this flow at a time, even on a shared store.
+        watch: a folder whose new files trigger the flow (a file drop).
+        enabled: ``False`` keeps the flow configured but never runs it.
+    """
+
+    source: Text
+    sink: Text
+    mapping: Text = "passthrough"
+    schedule: ScheduleConfig | None = None
+    change_policy: ChangePolicy = ChangePolicy.WARN
+    concurrency: int = Field(default=4, ge=1)
+    max_attempts: int = Field(default=8, ge=1)
+    lease_seconds: PositiveFloat = 300.0
+    single_runner: bool = False
+    watch: Path | None = None
+    enabled: bool = True
+
+
+class WebhookConfig(_Section):
+    """The receiver of AHEAD's webhooks (order events).
+
+    Attributes:
+        host: the address to listen on.
+        port: the port to listen on.
+        path: the URL path events are posted to.
+        secret: the key events are signed with.
+        tolerance_seconds: events older than this are dropped as stale.
+    """
+
+    host: Text = "127.0.0.1"
+    port: int = Field(default=8081, ge=1, le=65535)
+    path: Text = "/webhooks/ahead"
+    secret: Secret
+    tolerance_seconds: PositiveFloat = 300.0
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise _error(f"{value!r} must start with /")
+        return value
+
+
+class ConnectorConfig(_Section):
+    """A deployment's ``connector.yaml``.
+
+    Attributes:
+        include: more files (glob patterns relative to the deployment folder, e.g.
+            ``partners/*.yaml``) that add adapters, partners and flows.
+        ahead: the AHEAD API and its credentials.
+        store: the checkpoint store.
+        adapters: the adapters by name.
+        partners: the trading partners by id.
+        flows: the flows by name.
+        webhooks: the webhook receiver; ``None``: no receiver.
+    """
+
+    include: list[Text] = Field(default_factory=list)
+    ahead: AheadConfig
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    adapters: dict[Name, AdapterConfig] = Field(default_factory=dict)
+    partners: dict[Name, PartnerConfig] = Field(default_factory=dict)
+    flows: dict[Name, FlowConfig] = Field(default_factory=dict)
+    webhooks: WebhookConfig | None = None
+
+
+#: The sections an included file may add to.
+INCLUDABLE_SECTIONS = ("adapters", "partners", "flows")
