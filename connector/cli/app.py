@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from connector.cli import api, auth, demo, sandbox
+from connector.cli import api, auth, demo, deploy, sandbox
 from connector.cli.settings import ConnectionSettings
 
 _CONNECTION = "Connection"
@@ -29,6 +29,8 @@ app.add_typer(api.app, name="api")
 app.add_typer(auth.app, name="auth")
 app.command("sandbox")(sandbox.run_sandbox)
 app.command("demo")(demo.run_demo)
+app.command("init")(deploy.init)
+app.command("check")(deploy.check)
 
 
 def _version(value: bool) -> None:
