@@ -49,7 +49,7 @@ from connector.triggers.base import Trigger
 logger = logging.getLogger(__name__)
 
 #: Where the receiver listens unless the configuration says otherwise.
-DEFAULT_WEBHOOK_PATH = "/ahead/webhooks"
+DEFAULT_WEBHOOK_PATH = "/webhooks/ahead"
 
 #: The largest body accepted; AHEAD's events are a few kilobytes.
 MAX_BODY_BYTES = 1024 * 1024
