@@ -1,8 +1,9 @@
 """The two extension points of the connector: sources that yield records, sinks that write them.
 
 A third party adds an adapter by subclassing :class:`Source` or :class:`Sink`, implementing two
-abstract methods each, and registering the class under the ``ahead_connector.adapters`` entry
-point group; the built-in adapters are registered the same way (see ``adapters/registry.py``).
+abstract methods each, and registering the class under the ``ahead_connector.sources`` or
+``ahead_connector.sinks`` entry point group, named by its ``kind``; the built-in adapters are
+registered the same way (see ``adapters/registry.py``).
 
 The engine owns everything about exactly-once delivery (claims, intents, reconciliation,
 cursors); an adapter only has to be honest about what happened:
