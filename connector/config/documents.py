@@ -198,7 +198,7 @@ class _Builder:
                 first = seen[key]
                 self._report(
                     key_node,
-                    path,
+                    (*path, key) if isinstance(key, str) else path,
                     f"{key!r} is written twice in this mapping (first at line {first.line}); "
                     "only one may stay",
                 )
