@@ -3,17 +3,15 @@
 Each trigger only asks a :class:`Trigger` for a run; a :class:`FlowRunner` serves those requests,
 one run per flow at a time, with requests that arrive during a run folded into one more run.
 :class:`FlowScheduler`, :class:`InboxWatcher` and :class:`WebhookReceiver` are the triggers;
-:class:`StopSignals` turns SIGTERM and Ctrl-C into a clean stop. :func:`atomic_write` writes
-files that a watcher can never read half written.
+:class:`StopSignals` turns SIGTERM and Ctrl-C into a clean stop.
 """
 
 from connector.triggers.base import Admission, Trigger
-from connector.triggers.files import atomic_write
 from connector.triggers.runner import FlowRunner, RunFlow
 from connector.triggers.scheduler import FlowScheduler
 from connector.triggers.server import BackgroundServer
 from connector.triggers.signals import StopSignals
-from connector.triggers.watcher import InboxWatcher, is_temporary_name
+from connector.triggers.watcher import InboxWatcher
 from connector.triggers.webhooks import WebhookAnswer, WebhookOutcome, WebhookReceiver
 
 __all__ = [
@@ -28,6 +26,4 @@ __all__ = [
     "WebhookAnswer",
     "WebhookOutcome",
     "WebhookReceiver",
-    "atomic_write",
-    "is_temporary_name",
 ]

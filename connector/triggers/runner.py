@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,15 +54,15 @@ class FlowRunner:
     """Runs flows on request in worker threads, never one flow twice at a time.
 
     A request while the flow is idle starts a run at once; requests during a run make exactly one
-    more run after it. :meth:`shutdown` sets the stop event every run was given, refuses further
-    requests and waits, for a bounded time, for the runs in progress to end.
+    more run after it. :meth:`stop` sets the stop event every run was given and refuses further
+    requests; :meth:`shutdown` also waits, for a bounded time, for the runs in progress to end.
 
     An instance is a :class:`~connector.triggers.base.Trigger`: pass it to the scheduler, the
     watchers and the webhook receiver.
 
     Args:
         run: runs one flow once (see :data:`RunFlow`).
-        stop: the event every run is given; set by :meth:`shutdown`. A new one by default.
+        stop: the event every run is given; set by :meth:`stop`. A new one by default.
     """
 
     def __init__(self, run: RunFlow, *, stop: threading.Event | None = None) -> None:
@@ -126,27 +125,30 @@ class FlowRunner:
         with self._lock:
             return self._lock.wait_for(self._idle, timeout)
 
-    def shutdown(self, timeout: float) -> list[str]:
-        """Stop: refuse new requests, drop queued runs, tell runs to stop and wait for them.
-
-        Args:
-            timeout: the most seconds to wait for runs in progress to end.
-
-        Returns:
-            The flows whose run had not ended when the timeout ran out (empty when all ended).
-        """
+    def stop(self) -> None:
+        """Tell runs in progress to stop, drop queued runs and refuse new requests; returns at
+        once (idempotent)."""
         with self._lock:
             self._stop.set()
             for name, state in self._flows.items():
                 if state.queued is not None:
                     logger.info("flow %s: queued run dropped (%s): stopping", name, state.queued)
                     state.queued = None
-            running = [name for name, state in self._flows.items() if state.worker is not None]
+
+    def shutdown(self, timeout: float) -> list[str]:
+        """:meth:`stop`, then wait for the runs in progress to end.
+
+        Args:
+            timeout: the most seconds to wait.
+
+        Returns:
+            The flows whose run had not ended when the timeout ran out (empty when all ended).
+        """
+        self.stop()
+        running = self.running()
         if running:
             logger.info("waiting up to %g s for %s to stop", timeout, ", ".join(running))
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            self._lock.wait_for(self._idle, max(deadline - time.monotonic(), 0))
+            self.wait_idle(timeout)
         return self.running()
 
     def _idle(self) -> bool:

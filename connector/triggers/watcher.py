@@ -3,12 +3,15 @@
 A file counts once it is complete, which a watcher can only infer:
 
 - a file renamed or moved into the folder counts at once: writers that write to a temporary name
-  and rename (as :func:`~connector.triggers.files.atomic_write` does) are never seen half done;
+  and rename (as :func:`adapters.jsonfiles.files.write_atomically` does) are never seen half
+  done;
 - any other file counts once its size and modification time have stayed the same for a settle
   interval. A writer that pauses for longer than that in the middle of a file will be seen early,
   so senders should rename, and the settle interval can be raised per deployment;
-- temporary names (``*.tmp``, ``*.part``, ``*.partial``, ``*.crdownload``, ``*.swp``, dotfiles,
-  ``~`` backups) never count, until they are renamed to a real name.
+- hidden and temporary names (dotfiles, ``*.tmp``, ``*.part``, ``*.partial``, ``*~``, ...) never
+  count until they are renamed to a real name; the rule is the file sources' own
+  (:func:`adapters.jsonfiles.files.is_complete_name`), so the watcher never waits for a file the
+  source would skip, nor skips one it would read.
 
 Files already in the folder when the watcher starts count too (once settled), and so do files
 whose events were lost (a rescan every so often catches them). Files that become complete at the
@@ -42,6 +45,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from adapters.jsonfiles.files import is_complete_name
 from connector.triggers.base import Admission, Trigger
 
 logger = logging.getLogger(__name__)
@@ -52,31 +56,11 @@ DEFAULT_SETTLE_SECONDS = 1.0
 #: How often the whole folder is listed again, to catch files whose events were lost.
 DEFAULT_RESCAN_SECONDS = 60.0
 
-#: Suffixes of files that are still being written (compared without case).
-TEMPORARY_SUFFIXES = frozenset({".tmp", ".part", ".partial", ".crdownload", ".swp"})
-
 #: How many file names a log line names before it only counts the rest.
 _NAMES_SHOWN = 3
 
 #: How long the observer's dispatch thread waits for an event before checking for stop.
 _OBSERVER_TIMEOUT_SECONDS = 0.2
-
-
-def is_temporary_name(name: str) -> bool:
-    """Whether a file name marks a file that is not ready to be read.
-
-    Args:
-        name: the file's name, without its folder.
-
-    Returns:
-        ``True`` for dotfiles, ``~`` backups and names ending in one of
-        :data:`TEMPORARY_SUFFIXES`.
-    """
-    return (
-        name.startswith((".", "~"))
-        or name.endswith("~")
-        or Path(name).suffix.lower() in TEMPORARY_SUFFIXES
-    )
 
 
 #: What tells one version of a file from another: size, modification time, inode.
@@ -210,7 +194,7 @@ class InboxWatcher:
     # -------------------------------------------------------------------------------------------
 
     def _noticed(self, path: Path, moved_in: bool) -> None:
-        if path.parent != self.directory or is_temporary_name(path.name):
+        if path.parent != self.directory or not is_complete_name(path.name):
             return
         with self._changed:
             known = self._candidates.get(path.name)
@@ -252,7 +236,7 @@ class InboxWatcher:
             present = {
                 entry.name: signature
                 for entry in os.scandir(self.directory)
-                if not is_temporary_name(entry.name)
+                if is_complete_name(entry.name)
                 and (signature := _signature(Path(entry.path))) is not None
             }
         except OSError as error:

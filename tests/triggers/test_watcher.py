@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -11,7 +10,8 @@ from pathlib import Path
 import pytest
 from triggers_support import GatedRun, RecordingTrigger, wait_until
 
-from connector.triggers import Admission, FlowRunner, InboxWatcher, atomic_write, is_temporary_name
+from adapters.jsonfiles.files import write_atomically
+from connector.triggers import Admission, FlowRunner, InboxWatcher
 
 SETTLE = 0.3
 CHUNK = b'{"line": "' + b"x" * 500 + b'"}\n'
@@ -145,10 +145,10 @@ def test_a_burst_of_files_makes_one_more_run_not_one_per_file(inbox: Path) -> No
     files = 20
 
     with InboxWatcher("orders", inbox, asked, settle_seconds=SETTLE):
-        atomic_write(inbox / "po-first.json", CHUNK)
+        write_atomically(inbox / "po-first.json", CHUNK)
         wait_until(lambda: run.started == 1, "the first run")
         for number in range(files):
-            atomic_write(inbox / f"po-{number}.json", CHUNK)
+            write_atomically(inbox / f"po-{number}.json", CHUNK)
 
         def reported() -> int:
             return sum(
@@ -167,9 +167,9 @@ def test_a_burst_of_files_makes_one_more_run_not_one_per_file(inbox: Path) -> No
 def test_a_file_that_is_replaced_counts_again(
     inbox: Path, recorder: SizeRecorder, watching: InboxWatcher
 ) -> None:
-    atomic_write(inbox / "stock.json", CHUNK)
+    write_atomically(inbox / "stock.json", CHUNK)
     wait_until(lambda: recorder.count() >= 1, "the first trigger")
-    atomic_write(inbox / "stock.json", CHUNK * 2)
+    write_atomically(inbox / "stock.json", CHUNK * 2)
     wait_until(lambda: recorder.count() >= 2, "the trigger for the new version")
     assert recorder.seen[1] == {"stock.json": 2 * len(CHUNK)}
 
@@ -197,7 +197,7 @@ def test_a_failing_trigger_is_logged_and_the_files_are_offered_again(
         return Admission.STARTED
 
     with InboxWatcher("orders", inbox, flaky, settle_seconds=SETTLE, rescan_seconds=0.05):
-        atomic_write(inbox / "po-3001.json", CHUNK)
+        write_atomically(inbox / "po-3001.json", CHUNK)
         wait_until(lambda: len(attempts) >= 2, "the file to be offered again")
 
     assert attempts[0] == attempts[1]
@@ -210,38 +210,3 @@ def test_watching_a_missing_folder_fails_naming_the_flow(tmp_path: Path) -> None
     watcher = InboxWatcher("orders", tmp_path / "nowhere", RecordingTrigger())
     with pytest.raises(FileNotFoundError, match="flow orders watches"):
         watcher.start()
-
-
-@pytest.mark.parametrize(
-    ("name", "temporary"),
-    [
-        ("po.json", False),
-        ("PO.JSON", False),
-        ("850_ACME.edi", False),
-        (".po.json", True),
-        ("po.json.tmp", True),
-        ("po.TMP", True),
-        ("po.part", True),
-        ("po.partial", True),
-        ("po.crdownload", True),
-        (".po.json.swp", True),
-        ("~po.json", True),
-        ("po.json~", True),
-    ],
-)
-def test_temporary_names(name: str, temporary: bool) -> None:
-    assert is_temporary_name(name) is temporary
-
-
-def test_atomic_write_leaves_only_the_complete_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.json"
-    atomic_write(target, "first")
-    atomic_write(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert os.listdir(tmp_path) == ["out.json"]
-
-
-def test_atomic_write_into_a_missing_folder_fails_and_leaves_nothing(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        atomic_write(tmp_path / "missing" / "out.json", b"data")
-    assert os.listdir(tmp_path) == []
