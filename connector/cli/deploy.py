@@ -13,7 +13,7 @@ from connector.cli.errors import ExitCode, fail
 from connector.cli.output import stdout_console
 from connector.config import CONFIG_FILENAME, ConfigError, load_deployment
 from connector.config.checks import CheckResult, CheckStatus, check_deployment
-from connector.config.scaffold import Outcome, scaffold_deployment
+from connector.config.scaffold import ConfigExistsError, Outcome, scaffold_deployment
 
 _STATUS_STYLE = {
     CheckStatus.OK: "green",
@@ -34,7 +34,7 @@ def init(
     """
     try:
         entries = scaffold_deployment(directory, force=force)
-    except FileExistsError:
+    except ConfigExistsError:
         fail(
             f"{directory / CONFIG_FILENAME} exists",
             ["Use --force to replace it (the folders and their files are kept)."],

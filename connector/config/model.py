@@ -27,6 +27,7 @@ from pydantic import (
     PositiveFloat,
     SecretStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -370,6 +371,14 @@ class ConnectorConfig(_Section):
     partners: dict[Name, PartnerConfig] = Field(default_factory=dict)
     flows: dict[Name, FlowConfig] = Field(default_factory=dict)
     webhooks: WebhookConfig | None = None
+
+    @field_validator("include", "adapters", "partners", "flows", mode="before")
+    @classmethod
+    def _empty_when_blank(cls, value: Any, info: ValidationInfo) -> Any:
+        # A section whose entries are all commented out reads as null in YAML.
+        if value is None:
+            return [] if info.field_name == "include" else {}
+        return value
 
 
 #: The sections an included file may add to.

@@ -95,6 +95,10 @@ secrets/
 """
 
 
+class ConfigExistsError(FileExistsError):
+    """The folder already has a ``connector.yaml`` and replacing it was not asked for."""
+
+
 class Outcome(Enum):
     """What :func:`scaffold_deployment` did with one path."""
 
@@ -130,13 +134,13 @@ def scaffold_deployment(directory: Path, *, force: bool = False) -> list[Scaffol
         Every path of the deployment and what was done with it.
 
     Raises:
-        FileExistsError: ``connector.yaml`` exists and ``force`` is not set.
+        ConfigExistsError: ``connector.yaml`` exists and ``force`` is not set.
         OSError: a file or folder could not be created.
     """
     config = directory / CONFIG_FILENAME
     existed = config.exists()
     if existed and not force:
-        raise FileExistsError(f"{config} exists; use --force to replace it")
+        raise ConfigExistsError(f"{config} exists; use --force to replace it")
     directory.mkdir(parents=True, exist_ok=True)
     entries = [_write(config, _CONFIG, replace=True)]
     if existed:

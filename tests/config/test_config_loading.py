@@ -241,3 +241,12 @@ def test_asking_for_an_adapter_that_does_not_exist_is_a_key_error(deployment_dir
 
     with pytest.raises(KeyError):
         deployment.adapter_settings("nowhere", PathAndPassword)
+
+
+def test_sections_whose_entries_are_all_commented_out_are_empty(deployment_dir: Path) -> None:
+    head = MINIMAL.split("adapters:")[0]
+    write(deployment_dir, head + "include:\nadapters:\n#  inbox: {}\npartners:\nflows:\n")
+
+    config = load_deployment(deployment_dir, environ=MINIMAL_ENV).config
+
+    assert (config.include, config.adapters, config.partners, config.flows) == ([], {}, {}, {})

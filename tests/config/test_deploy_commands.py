@@ -173,3 +173,15 @@ def test_check_with_a_wrong_secret_reports_the_connection_failing_with_the_reaso
     assert "fix: check ahead.auth.oauth" in result.stdout
     assert "│ ok " in row(result.stdout, "store")
     assert "wrong-client-secret-4711" not in result.output
+
+
+def test_init_into_a_path_that_is_a_file_says_it_cannot_create_the_deployment(
+    tmp_path: Path,
+) -> None:
+    occupied = tmp_path / "acme"
+    occupied.write_text("not a folder")
+
+    result = run("init", str(occupied))
+
+    assert result.exit_code == 2
+    assert f"cannot create the deployment in {occupied}" in result.output
