@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from connector.cli import api, auth, demo, deploy, sandbox
+from connector.cli import api, auth, demo, deploy, ops, run, sandbox
 from connector.cli.settings import ConnectionSettings
 
 _CONNECTION = "Connection"
@@ -31,6 +31,8 @@ app.command("sandbox")(sandbox.run_sandbox)
 app.command("demo")(demo.run_demo)
 app.command("init")(deploy.init)
 app.command("check")(deploy.check)
+ops.register(app)
+app.command("run")(run.run)
 
 
 def _version(value: bool) -> None:
