@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_LABEL_WIDTH = 11
+_LABEL_WIDTH = 10
 
 RETRY_ADVICE = (
-    "Correct the file and put it into the inbox again. Records that were already delivered "
+    "Correct the file and put it into the inbox again. Records that were already delivered\n"
     "are recognised by their key and content and are not sent a second time."
 )
 
@@ -44,7 +44,7 @@ def error_report(
         kept_as: where it is now, e.g. ``error/po-1001.json``.
         problem: what went wrong (may span lines).
         expected: what the file should have held.
-        records: the outcome of each record of the file, when it was read at all.
+        records: the outcome of each record of a file of several records.
     """
     lines = [
         "ahead-connector could not process this file.",

@@ -268,12 +268,12 @@ class JsonFileSource(Source):
         if not failed:
             self._move(entry.path, self.archive)
             return
-        problem = (
-            failed[0].detail or "the record failed"
-            if len(outcomes) == 1
-            else f"{len(failed)} of the {len(outcomes)} records failed (see below)"
-        )
         expected = "records the destination accepts: correct what the problem names"
+        if len(outcomes) == 1:
+            problem = f"record {failed[0].key} failed: {failed[0].detail or 'no detail given'}"
+            self._set_aside(entry.path, problem, expected)
+            return
+        problem = f"{len(failed)} of the {len(outcomes)} records failed (see below)"
         self._set_aside(entry.path, problem, expected, outcomes)
 
     def _set_aside(

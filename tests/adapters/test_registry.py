@@ -1,0 +1,226 @@
+"""Finding adapters through entry points, checking them, and building them from settings.
+
+Third-party adapters are stood in for by a real distribution: a ``*.dist-info`` folder with an
+``entry_points.txt`` and a module beside it, put on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.ahead import AheadOrderSink
+from adapters.base import AdapterContext, Source
+from adapters.jsonfiles import JsonFileSink, JsonFileSource
+from adapters.registry import (
+    AdapterSettingsError,
+    InvalidAdapterError,
+    Role,
+    UnknownAdapterError,
+    available_adapters,
+    build_adapter,
+    known_kinds,
+    load_adapter_class,
+)
+
+PLUGIN_MODULE = textwrap.dedent(
+    """
+    from collections.abc import Iterator, Mapping
+    from typing import Any
+
+    from adapters.base import AdapterSettings, Record, Sink, Source
+
+
+    class CountingSettings(AdapterSettings):
+        start: int = 0
+
+
+    class CountingSource(Source):
+        kind = "counting"
+        settings_model = CountingSettings
+
+        def read(self, cursor: str | None) -> Iterator[Record]:
+            yield Record.of(str(self.settings.start), {"n": self.settings.start})
+
+
+    class MislabelledSource(CountingSource):
+        kind = "something-else"
+
+
+    class HalfSource(Source):
+        kind = "half"
+
+
+    class PrinterSink(Sink):
+        kind = "printer"
+
+        def write(self, record: Record, document: Mapping[str, Any]) -> str:
+            return record.key
+
+        def lookup(self, record: Record) -> str | None:
+            return None
+
+
+    class NotAnAdapter:
+        kind = "plain"
+
+
+    def not_a_class() -> None:
+        pass
+    """
+)
+
+Install = Callable[..., None]
+
+
+@pytest.fixture
+def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Install]:
+    """Install a fake distribution whose module is ``PLUGIN_MODULE``, with given entry points."""
+    module = f"fake_adapters_{tmp_path.name.replace('-', '_')}"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / f"{module}.py").write_text(PLUGIN_MODULE)
+    monkeypatch.syspath_prepend(str(site))
+
+    def install(sources: str = "", sinks: str = "", *, name: str = "fake-adapters") -> None:
+        info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+        groups = [("ahead_connector.sources", sources), ("ahead_connector.sinks", sinks)]
+        text = "".join(
+            f"[{group}]\n" + textwrap.dedent(lines).format(module=module) + "\n"
+            for group, lines in groups
+            if lines
+        )
+        (info / "entry_points.txt").write_text(text)
+
+    yield install
+    sys.modules.pop(module, None)
+
+
+def context(tmp_path: Path) -> AdapterContext:
+    return AdapterContext("orders-in", tmp_path)
+
+
+def test_built_in_adapters_are_found_through_their_entry_points() -> None:
+    assert available_adapters(Role.SOURCE) == {"jsonfiles": JsonFileSource}
+    assert available_adapters(Role.SINK) == {
+        "ahead-orders": AheadOrderSink,
+        "jsonfiles": JsonFileSink,
+    }
+
+
+def test_a_kind_is_looked_up_in_its_role_only() -> None:
+    assert load_adapter_class(Role.SINK, "jsonfiles") is JsonFileSink
+    assert load_adapter_class(Role.SOURCE, "jsonfiles") is JsonFileSource
+    with pytest.raises(UnknownAdapterError):
+        load_adapter_class(Role.SOURCE, "ahead-orders")
+
+
+def test_unknown_kind_names_the_kind_and_the_known_kinds() -> None:
+    with pytest.raises(UnknownAdapterError) as caught:
+        load_adapter_class(Role.SINK, "netsuite")
+    message = str(caught.value)
+    assert "'netsuite'" in message
+    assert "ahead-orders, jsonfiles" in message
+    assert caught.value.known == ("ahead-orders", "jsonfiles")
+
+
+def test_third_party_adapter_is_found_and_built_like_a_built_in_one(
+    install_plugin: Install, tmp_path: Path
+) -> None:
+    install_plugin(sources="counting = {module}:CountingSource")
+    assert "counting" in known_kinds(Role.SOURCE)
+    source = build_adapter(Role.SOURCE, "counting", {"start": 7}, context(tmp_path))
+    assert isinstance(source, Source)
+    assert [record.key for record in source.read(None)] == ["7"]
+
+
+@pytest.mark.parametrize(
+    ("group", "entry", "complaint"),
+    [
+        (
+            "sources",
+            "plain = {module}:NotAnAdapter",
+            "not a class derived from adapters.base.Source",
+        ),
+        (
+            "sources",
+            "plain = {module}:not_a_class",
+            "not a class derived from adapters.base.Source",
+        ),
+        (
+            "sources",
+            "printer = {module}:PrinterSink",
+            "not a class derived from adapters.base.Source",
+        ),
+        (
+            "sinks",
+            "counting = {module}:CountingSource",
+            "not a class derived from adapters.base.Sink",
+        ),
+        ("sources", "half = {module}:HalfSource", "does not implement read"),
+        ("sources", "counting = {module}:MislabelledSource", "declares kind 'something-else'"),
+        ("sources", "counting = {module}:NoSuchClass", "cannot be loaded"),
+        ("sources", "counting = no_such_module_anywhere:Source", "cannot be loaded"),
+    ],
+)
+def test_entry_point_that_is_not_an_adapter_of_its_role_is_refused_when_loaded(
+    install_plugin: Install, group: str, entry: str, complaint: str
+) -> None:
+    install_plugin(**{group: entry})
+    kind = entry.split(" = ")[0]
+    role = Role.SOURCE if group == "sources" else Role.SINK
+    with pytest.raises(InvalidAdapterError) as caught:
+        load_adapter_class(role, kind)
+    assert complaint in str(caught.value)
+    assert f"kind {kind!r}" in str(caught.value)
+
+
+def test_one_broken_plugin_is_reported_when_listing_adapters(install_plugin: Install) -> None:
+    install_plugin(sinks="plain = {module}:NotAnAdapter")
+    with pytest.raises(InvalidAdapterError, match="'plain'"):
+        available_adapters(Role.SINK)
+
+
+def test_a_kind_registered_by_two_packages_is_refused_as_ambiguous(
+    install_plugin: Install,
+) -> None:
+    install_plugin(sinks="jsonfiles = {module}:PrinterSink")
+    with pytest.raises(InvalidAdapterError) as caught:
+        load_adapter_class(Role.SINK, "jsonfiles")
+    assert "registered more than once" in str(caught.value)
+    assert "adapters.jsonfiles:JsonFileSink" in str(caught.value)
+
+
+def test_settings_that_do_not_fit_name_the_adapter_and_every_field(tmp_path: Path) -> None:
+    with pytest.raises(AdapterSettingsError) as caught:
+        build_adapter(
+            Role.SOURCE,
+            "jsonfiles",
+            {"inbx": "inbox", "settle_seconds": -1},
+            context(tmp_path),
+        )
+    error = caught.value
+    assert error.adapter == "'orders-in' (jsonfiles source)"
+    assert {problem.field for problem in error.problems} == {
+        "inbox",
+        "key_field",
+        "inbx",
+        "settle_seconds",
+    }
+    message = str(error)
+    assert "'orders-in' (jsonfiles source)" in message
+    assert "settle_seconds: Input should be greater than or equal to 0" in message
+
+
+def test_built_adapter_gets_its_validated_settings_and_context(tmp_path: Path) -> None:
+    settings = {"inbox": "drop", "key_field": "po"}
+    source = build_adapter(Role.SOURCE, "jsonfiles", settings, context(tmp_path))
+    assert isinstance(source, JsonFileSource)
+    assert source.inbox == tmp_path / "drop"
+    assert source.context.name == "orders-in"
