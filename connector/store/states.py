@@ -10,7 +10,8 @@ start_attempt          pending, failed, done     submitting
 complete               submitting                done
 reconcile_found        submitting                done
 reconcile_not_applied  submitting                pending
-reject                 pending, submitting       failed
+reject                 pending, submitting,      failed
+                       failed
 retry_later            pending, submitting       pending
 in_doubt               submitting                submitting
 give_up                pending, submitting       dead
@@ -65,7 +66,8 @@ class Event(StrEnum):
     """A lookup after an unknown outcome showed the attempt did not take effect (the key is not
     at the destination), or that repeating it is harmless (an update of an existing document)."""
     REJECT = "reject"
-    """The destination definitely refused the record (or it cannot be mapped)."""
+    """The destination definitely refused the record, or it cannot be mapped (also a new version
+    of a record that was rejected before)."""
     RETRY_LATER = "retry_later"
     """The request definitely did not take effect; try again later."""
     IN_DOUBT = "in_doubt"
@@ -101,7 +103,7 @@ TRANSITIONS: Final = MappingProxyType(
         Event.COMPLETE: Transition(frozenset({_S.SUBMITTING}), _S.DONE),
         Event.RECONCILE_FOUND: Transition(frozenset({_S.SUBMITTING}), _S.DONE),
         Event.RECONCILE_NOT_APPLIED: Transition(frozenset({_S.SUBMITTING}), _S.PENDING),
-        Event.REJECT: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.FAILED),
+        Event.REJECT: Transition(frozenset({_S.PENDING, _S.SUBMITTING, _S.FAILED}), _S.FAILED),
         Event.RETRY_LATER: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.PENDING),
         Event.IN_DOUBT: Transition(frozenset({_S.SUBMITTING}), _S.SUBMITTING),
         Event.GIVE_UP: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.DEAD),

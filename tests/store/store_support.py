@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -37,3 +41,16 @@ def race_for_submission(url: str, key: str, owner: str, barrier: Any, results: A
         results.put((owner, claim is not None))
     finally:
         store.close()
+
+
+def run_together(tasks: list[Callable[[], T]]) -> list[T]:
+    """Run the tasks on their own threads, started at the same moment; return their results."""
+    barrier = threading.Barrier(len(tasks))
+
+    def start(task: Callable[[], T]) -> T:
+        barrier.wait(timeout=30)
+        return task()
+
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        futures = [pool.submit(start, task) for task in tasks]
+        return [future.result(timeout=60) for future in futures]

@@ -7,34 +7,17 @@ uses real processes.
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 import pytest
 from sqlalchemy import create_engine, insert
 from sqlalchemy.pool import NullPool
-from store_support import FakeClock, race_for_submission
+from store_support import FakeClock, race_for_submission, run_together
 
 from connector.store import Action, CheckpointStore, ControlKind, RecordState
 from connector.store.tables import RecordRow
 
-T = TypeVar("T")
 WORKERS = 6
-
-
-def run_together(tasks: list[Callable[[], T]]) -> list[T]:
-    """Run the tasks on their own threads, started at the same moment; return their results."""
-    barrier = threading.Barrier(len(tasks))
-
-    def start(task: Callable[[], T]) -> T:
-        barrier.wait(timeout=30)
-        return task()
-
-    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
-        futures = [pool.submit(start, task) for task in tasks]
-        return [future.result(timeout=60) for future in futures]
 
 
 @pytest.mark.parametrize("key_exists", [False, True], ids=["new-key", "released-key"])

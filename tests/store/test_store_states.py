@@ -28,6 +28,7 @@ ALLOWED = {
     (S, Event.RECONCILE_NOT_APPLIED): P,
     (P, Event.REJECT): F,
     (S, Event.REJECT): F,
+    (F, Event.REJECT): F,
     (P, Event.RETRY_LATER): P,
     (S, Event.RETRY_LATER): P,
     (S, Event.IN_DOUBT): S,
