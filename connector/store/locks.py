@@ -4,6 +4,11 @@ On PostgreSQL the lock belongs to a database session, so it is held on a connect
 the duration and vanishes with it if the process dies. SQLite has no such session lock; there a
 row in ``locks`` names the owner and an expiry, after which anyone may take the lock over, so a
 crashed holder blocks the flow for at most ``lease_seconds``.
+
+These locks keep a single-runner flow from running twice at once; they are not what makes sends
+exactly-once (record leases and fencing do that). If a PostgreSQL connection drops while the lock
+is held, the server releases the lock without the holder noticing; a second runner may then
+start, and record leases still keep the two from sending the same record.
 """
 
 from __future__ import annotations
