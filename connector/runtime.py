@@ -25,6 +25,7 @@ from adapters.base import Adapter, AdapterContext, Sink, Source
 from adapters.registry import AdapterError, AdapterSettingsError, load_adapter_class
 from connector.api import AheadClient
 from connector.config import ConfigError, ConfigProblem, Deployment, FlowConfig, load_deployment
+from connector.config.documents import ConfigPath, dotted, problem_at, read_yaml
 from connector.engine import Engine, Flow, FlowPolicy, PassThroughMapping, ProgressEvent, RunReport
 from connector.store import CheckpointStore, StoreError
 
@@ -66,7 +67,11 @@ def open_store(deployment: Deployment) -> CheckpointStore:
         return CheckpointStore.open(deployment.store_url())
     except (StoreError, SQLAlchemyError, ValueError, OSError) as exc:
         raise ConfigError(
-            [_problem(deployment, "store.url", f"the checkpoint store cannot be opened: {exc}")]
+            [
+                _problem(
+                    deployment, ("store", "url"), f"the checkpoint store cannot be opened: {exc}"
+                )
+            ]
         ) from exc
 
 
@@ -214,7 +219,7 @@ def _build_adapters(
             )
             continue
         except AdapterError as exc:
-            problems.append(_problem(deployment, f"adapters.{name}.kind", str(exc)))
+            problems.append(_problem(deployment, ("adapters", name, "kind"), str(exc)))
             continue
         resources.callback(adapter.close)
         adapters[name] = adapter
@@ -231,7 +236,7 @@ def _build_flow(
             [
                 _problem(
                     deployment,
-                    f"flows.{name}.mapping",
+                    ("flows", name, "mapping"),
                     f"unknown mapping {config.mapping!r}: only {PASSTHROUGH_MAPPING!r} is "
                     "available (the declarative mapping engine is not part of this version)",
                 )
@@ -251,10 +256,29 @@ def _build_flow(
     return Flow(name, source, sink, mapping=PassThroughMapping(), policy=policy)
 
 
-def _setting_path(adapter: str, field: str | None) -> str:
-    base = f"adapters.{adapter}.settings"
-    return f"{base}.{field}" if field else base
+def _setting_path(adapter: str, field: str | None) -> ConfigPath:
+    base: ConfigPath = ("adapters", adapter, "settings")
+    if not field:
+        return base
+    return (*base, *(int(part) if part.isdigit() else part for part in field.split(".")))
 
 
-def _problem(deployment: Deployment, path: str, message: str) -> ConfigProblem:
-    return ConfigProblem(deployment.files[0], None, None, path, message)
+def _problem(deployment: Deployment, path: ConfigPath, message: str) -> ConfigProblem:
+    """A problem at ``path``, placed in the file (and at the line) where that part was written.
+
+    The files are read again only here, when something is wrong: the loaded configuration
+    keeps no positions to share.
+    """
+    documents = []
+    for file in deployment.files:
+        try:
+            documents.append(read_yaml(file))
+        except ConfigError:
+            continue
+    # The longest written part of the path tells the file: an included file defines whole
+    # adapters and flows.
+    for length in range(len(path), 0, -1):
+        for document in documents:
+            if path[:length] in document.places:
+                return problem_at(document.file, document.places, path, message)
+    return ConfigProblem(deployment.files[0], None, None, dotted(path), message)

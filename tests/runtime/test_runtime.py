@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from runtime_support import (
     ENVIRON,
     DeploymentFolder,
@@ -31,6 +32,12 @@ from connector.store import ChangePolicy, RecordState, RunStatus
 
 def open_runtime(deployment: DeploymentFolder, **options: object) -> Runtime:
     return Runtime.open(deployment.directory, environ=ENVIRON, **options)  # type: ignore[arg-type]
+
+
+def line_of(file: Path, text: str) -> int:
+    """The 1-based line of ``file`` holding ``text``."""
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def problems_of(error: pytest.ExceptionInfo[ConfigError]) -> dict[str, str]:
@@ -239,9 +246,11 @@ def test_an_unknown_mapping_is_a_problem_of_its_flow(deployment: DeploymentFolde
     with pytest.raises(ConfigError) as error:
         open_runtime(deployment)
 
-    problems = problems_of(error)
-    assert "'x12-850-to-order'" in problems["flows.orders.mapping"]
-    assert "'passthrough'" in problems["flows.orders.mapping"]
+    [problem] = error.value.problems
+    assert problem.path == "flows.orders.mapping"
+    assert "'x12-850-to-order'" in problem.message
+    assert "'passthrough'" in problem.message
+    assert problem.line == line_of(problem.file, "mapping: x12-850-to-order")
 
 
 def test_an_adapter_kind_not_installed_is_a_problem_of_its_kind(
@@ -254,9 +263,34 @@ def test_an_adapter_kind_not_installed_is_a_problem_of_its_kind(
     with pytest.raises(ConfigError) as error:
         open_runtime(deployment)
 
-    message = problems_of(error)["adapters.inbox.kind"]
-    assert "'netsuite-orders'" in message
-    assert "jsonfiles" in message  # the kinds that are installed
+    [problem] = error.value.problems
+    assert problem.path == "adapters.inbox.kind"
+    assert "'netsuite-orders'" in problem.message
+    assert "jsonfiles" in problem.message  # the kinds that are installed
+    assert problem.file == deployment.directory.absolute() / "connector.yaml"
+    assert problem.line == line_of(problem.file, "kind: netsuite-orders")
+
+
+def test_a_problem_of_an_included_adapter_is_placed_in_its_file(
+    deployment: DeploymentFolder,
+) -> None:
+    config = deployment.config()
+    config["include"] = ["partners/*.yaml"]
+    partner = {"adapters": {"acme-in": config["adapters"].pop("inbox")}}
+    partner["adapters"]["acme-in"]["kind"] = "sap-idoc"
+    config["flows"]["orders"]["source"] = "acme-in"
+    deployment.write(config)
+    included = deployment.directory / "partners" / "acme.yaml"
+    included.parent.mkdir()
+    included.write_text(yaml.safe_dump(partner), encoding="utf-8")
+
+    with pytest.raises(ConfigError) as error:
+        open_runtime(deployment)
+
+    [problem] = error.value.problems
+    assert problem.path == "adapters.acme-in.kind"
+    assert problem.file == included.absolute()
+    assert problem.line == line_of(included, "kind: sap-idoc")
 
 
 def test_adapter_settings_that_do_not_fit_are_located_in_the_file(
@@ -302,7 +336,26 @@ def test_a_store_that_cannot_be_opened_is_a_problem_of_the_store_url(
     with pytest.raises(ConfigError) as error:
         open_runtime(deployment)
 
-    assert "cannot be opened" in problems_of(error)["store.url"]
+    [problem] = error.value.problems
+    assert problem.path == "store.url"
+    assert "cannot be opened" in problem.message
+    assert problem.line == line_of(problem.file, "url: sqlite:///no-such-folder/state.db")
+
+
+def test_settings_an_adapter_cannot_work_with_are_located_in_the_file(
+    deployment: DeploymentFolder,
+) -> None:
+    config = deployment.config()
+    config["adapters"]["inbox"]["settings"]["archive"] = "inbox"
+    deployment.write(config)
+
+    with pytest.raises(ConfigError) as error:
+        open_runtime(deployment)
+
+    [problem] = error.value.problems
+    assert problem.path == "adapters.inbox.settings.archive"
+    assert "is the inbox" in problem.message
+    assert problem.line == line_of(problem.file, "archive: inbox")
 
 
 def test_a_store_error_never_shows_the_database_password(deployment: DeploymentFolder) -> None:
