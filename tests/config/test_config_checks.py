@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
 from config_support import write
 
 from adapters.base import Adapter, AdapterSettings, Record, Sink, Source
@@ -166,17 +165,25 @@ def test_a_missing_folder_fails_with_how_to_create_it(
     assert not (deployment_dir / "drop").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
 def test_a_folder_that_cannot_be_written_fails(
     deployment_dir: Path, sandbox: SandboxServer
 ) -> None:
-    write(deployment_dir, _config(sandbox.base_url))
-    _folders(deployment_dir, "in", "out", "drop")
-    (deployment_dir / "drop").chmod(0o500)
+    _folders(deployment_dir, "in", "out")
+    if os.geteuid() == 0:
+        # Root writes into any folder it may chmod; the kernel's /sys refuses new files to all.
+        watched = Path("/sys")
+    else:
+        watched = deployment_dir / "drop"
+        watched.mkdir()
+        watched.chmod(0o500)
+    write(deployment_dir, _config(sandbox.base_url).replace("watch: drop", f"watch: {watched}"))
+    inside = watched.is_relative_to(deployment_dir)
+    subject = f"path {watched.relative_to(deployment_dir) if inside else watched}"
     try:
-        result = _check(deployment_dir)["path drop"]
+        result = _check(deployment_dir)[subject]
     finally:
-        (deployment_dir / "drop").chmod(0o700)
+        if inside:
+            watched.chmod(0o700)
 
     assert result.status is CheckStatus.FAILED
     assert result.detail.startswith("not writable: Permission denied")
