@@ -99,6 +99,7 @@ class SourceContract:
     def test_reading_from_the_start_yields_every_record_once(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """Every document once, each with the hash of its own payload."""
         keys = [source_harness.put(number) for number in range(_BATCH)]
         records = list(source.read(None))
         assert sorted(record.key for record in records) == sorted(keys)
@@ -108,6 +109,7 @@ class SourceContract:
     def test_keys_and_hashes_are_the_same_on_every_read_and_after_a_restart(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """The engine recognises a record it has seen by key and hash, even after a restart."""
         for number in range(_BATCH):
             source_harness.put(number)
         first = _hashes_by_key(source.read(None))
@@ -124,6 +126,8 @@ class SourceContract:
     def test_nothing_new_comes_after_the_last_cursor_once_acknowledged(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """Once the engine has stored the last cursor and acknowledged the records, a read from
+        that cursor brings nothing it has not seen (it may bring seen records again)."""
         for number in range(_BATCH):
             source_harness.put(number)
         records = list(source.read(None))
@@ -137,6 +141,7 @@ class SourceContract:
     def test_records_put_later_come_after_the_cursor(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """Documents added after a read are found by the next read from the stored cursor."""
         earlier = {source_harness.put(number) for number in range(_BATCH)}
         records = list(source.read(None))
         for record in records:
@@ -148,6 +153,7 @@ class SourceContract:
     def test_same_content_has_the_same_hash_and_changed_content_another(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """A hash tells unchanged content (skipped) from changed content (the change policy)."""
         key = source_harness.put(0)
         original = _hashes_by_key(source.read(None))[key]
         source_harness.put(0)
@@ -160,6 +166,8 @@ class SourceContract:
     def test_bad_input_is_set_aside_and_the_other_records_still_come(
         self, source_harness: SourceHarness, source: Source
     ) -> None:
+        """One unreadable input never stops the others; it is kept aside or yielded to be
+        rejected, never silently dropped."""
         keys = {source_harness.put(number) for number in range(_BATCH)}
         origin = source_harness.put_bad()
         if origin is None:
@@ -249,6 +257,7 @@ class SinkContract:
     def test_write_returns_a_reference_that_lookup_finds(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """Each write gives its own reference, and lookup finds each record's own."""
         written = []
         for number in range(_BATCH):
             record, document = sink_harness.document(number)
@@ -263,6 +272,7 @@ class SinkContract:
     def test_lookup_finds_what_was_written_before_a_restart(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """Reconciliation after a crash asks a new sink: lookup must ask the destination."""
         record, document = sink_harness.document(0)
         reference = sink.write(record, document)
         restarted = sink_harness.make_sink()
@@ -274,6 +284,7 @@ class SinkContract:
     def test_lookup_of_a_key_never_written_is_none(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """A key the destination does not have is reported missing, so it can be sent."""
         written, document = sink_harness.document(0)
         sink.write(written, document)
         never_written, _ = sink_harness.document(1)
@@ -282,6 +293,7 @@ class SinkContract:
     def test_writing_a_key_twice_behaves_as_documented(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """A second write of one key does what the harness says, and lookup still finds the key."""
         record, document = sink_harness.document(0)
         first = sink.write(record, document)
         changed_record, changed = sink_harness.document(0, revision=1)
@@ -301,6 +313,7 @@ class SinkContract:
     def test_update_changes_the_document_or_is_refused_as_unsupported(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """An update either changes the document in place or says plainly that it cannot."""
         record, document = sink_harness.document(0)
         reference = sink.write(record, document)
         changed_record, changed = sink_harness.document(0, revision=1)
@@ -320,6 +333,7 @@ class SinkContract:
     def test_invalid_document_is_rejected_and_nothing_is_written(
         self, sink_harness: SinkHarness, sink: Sink
     ) -> None:
+        """A definite refusal is a SinkRejectedError with a detail, and leaves nothing behind."""
         record, document = sink_harness.invalid_document(0)
         with pytest.raises(SinkRejectedError) as rejected:
             sink.write(record, document)
@@ -329,6 +343,7 @@ class SinkContract:
     def test_unreachable_destination_is_reported_as_unavailable(
         self, sink_harness: SinkHarness
     ) -> None:
+        """An unreachable destination is unavailable (retry later), never rejected or unknown."""
         unavailable = sink_harness.make_unavailable_sink()
         if unavailable is None:
             pytest.skip("this sink's harness cannot make its destination unavailable")

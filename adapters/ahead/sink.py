@@ -99,7 +99,7 @@ class AheadOrderSink(Sink):
                 f"{self.options.key_prefix!r}, so it names no customer_order"
             )
         try:
-            order = OrderSubmission.model_validate(document)
+            order = OrderSubmission.model_validate(dict(document))
         except pydantic.ValidationError as exc:
             raise SinkRejectedError(_invalid_order(exc)) from None
         if order.customer_order != customer_order:
