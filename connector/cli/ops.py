@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 
 from connector.cli.errors import reported_errors
 from connector.cli.output import OutputFormat, print_json, stderr_console, stdout_console
@@ -37,6 +38,7 @@ from connector.store import (
     RecordState,
     RunInfo,
     RunStatus,
+    StoreError,
 )
 from connector.triggers.signals import StopSignals
 
@@ -516,6 +518,12 @@ def _reported(deployment: Path) -> Iterator[None]:
     except InvalidTransitionError as exc:
         # Another process changed the record between the check and the action.
         _fail(str(exc), code=OpsExitCode.REFUSED)
+    except (StoreError, SQLAlchemyError) as exc:
+        _fail(
+            f"the checkpoint store failed: {_one_line(str(exc), _ERROR_WIDTH)}",
+            ["Records in flight keep their state; the next run reconciles them. Try again."],
+            OpsExitCode.REFUSED,
+        )
 
 
 @contextmanager

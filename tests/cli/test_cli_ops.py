@@ -220,6 +220,18 @@ def test_sync_with_a_configuration_problem_names_its_place_and_exits_2(
     assert "AHEAD_HMAC_SECRET" in result.stderr
 
 
+def test_a_store_that_cannot_be_opened_names_the_setting_and_exits_2(
+    deployment: Deployment,
+) -> None:
+    (deployment.directory / "state.db").write_text("not a database\n" * 100)
+
+    result = deployment("status")
+
+    assert result.exit_code == 2
+    assert "store.url" in result.stderr
+    assert "cannot be opened" in result.stderr
+
+
 def test_sync_never_prints_the_credentials(deployment: Deployment) -> None:
     deployment.drop("co-1.json", order("CO-1"))
     deployment.drop("co-2.json", order("CO-2", address_1="9" * 36))
