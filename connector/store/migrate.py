@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from connector.store.database import Backend, backend_of, writer
+from connector.store.database import Backend, writer
 from connector.store.errors import SchemaMismatchError
 from connector.store.locks import lock_key
 
@@ -63,7 +63,7 @@ def upgrade(engine: Engine) -> bool:
             newer version of ahead-connector).
     """
     with writer(engine).begin() as connection:
-        if backend_of(engine.url.render_as_string(hide_password=False)) is Backend.POSTGRESQL:
+        if engine.dialect.name == Backend.POSTGRESQL:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         current = current_revision(connection)
         _check_known(current)
