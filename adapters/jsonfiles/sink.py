@@ -20,7 +20,8 @@ from adapters.jsonfiles.files import is_complete_name, write_atomically
 from adapters.jsonfiles.settings import KEY_PLACEHOLDER, JsonFileSinkSettings
 from adapters.registry import AdapterSettingsError, SettingsProblem
 
-_MAX_NAME_BYTES = 255
+# Filesystems allow 255 bytes; the temporary name adds a dot, a random part and ".tmp".
+_MAX_NAME_BYTES = 230
 
 
 class JsonFileSink(Sink):

@@ -171,3 +171,10 @@ def test_written_files_are_read_back_by_a_json_file_source(tmp_path: Path) -> No
     records = list(source.read(None))
     assert sorted(record.key for record in records) == ["PO-1", "PO-2"]
     assert all(record.payload == order_payload(record.key) for record in records)
+
+
+def test_longest_allowed_name_leaves_room_for_the_temporary_name(sink: JsonFileSink) -> None:
+    key = "x" * 225
+    assert sink.write(record(key), {"customer_order": key}) == f"{key}.json"
+    with pytest.raises(SinkRejectedError, match="longer than 230 bytes"):
+        sink.write(record(key + "y"), {"customer_order": key})
