@@ -232,6 +232,22 @@ def test_a_store_that_cannot_be_opened_names_the_setting_and_exits_2(
     assert "cannot be opened" in result.stderr
 
 
+def test_sync_of_a_single_runner_flow_held_elsewhere_does_nothing_and_says_so(
+    deployment: Deployment, server: SandboxServer
+) -> None:
+    deployment.edit(lambda config: config["flows"]["orders"].update(single_runner=True))
+    deployment.drop("co-1.json", order("CO-1"))
+    store = open_store(load_deployment(deployment.directory))
+    # The engine names a flow's single-runner lock "flow:<name>".
+    with store, store.advisory_lock("flow:orders", "daemon-on-another-host") as held:
+        assert held
+        result = deployment("sync", "orders")
+
+    assert result.exit_code == 0, result.output
+    assert "not run: another process holds" in result.stdout
+    assert submitted_orders(server) == []
+
+
 def test_sync_never_prints_the_credentials(deployment: Deployment) -> None:
     deployment.drop("co-1.json", order("CO-1"))
     deployment.drop("co-2.json", order("CO-2", address_1="9" * 36))
