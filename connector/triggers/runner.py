@@ -19,7 +19,7 @@ from connector.triggers.base import Admission
 logger = logging.getLogger(__name__)
 
 #: Runs one flow once: ``run(flow, stop)``. It must return soon after ``stop`` is set, leaving no
-#: record half done; whatever it returns is logged as the run's summary.
+#: record half done; whatever it returns is logged (at debug level) as the run's summary.
 RunFlow = Callable[[str, threading.Event], object]
 
 #: How many reasons a log line names before it only counts the rest.
@@ -172,4 +172,5 @@ class FlowRunner:
             # One failed run must not end the worker or the daemon; the next request runs again.
             logger.exception("flow %s: run failed", flow)
             return
-        logger.info("flow %s: run finished: %s", flow, summary)
+        # The engine logs its own summary; this line is for runs that do not.
+        logger.debug("flow %s: run finished: %s", flow, summary)

@@ -85,7 +85,7 @@ def test_a_failing_run_is_logged_with_its_flow_and_the_next_request_runs_again(
         return "fine"
 
     runner = FlowRunner(failing)
-    with caplog.at_level(logging.INFO, logger="connector.triggers.runner"):
+    with caplog.at_level(logging.DEBUG, logger="connector.triggers.runner"):
         runner("orders", "schedule")
         assert runner.wait_idle(15)
         runner("orders", "schedule")

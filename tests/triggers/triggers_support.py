@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from connector.triggers import Admission
 
@@ -80,3 +82,65 @@ class GatedRun:
             with self._lock:
                 self.active -= 1
                 self.finished += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Deployments on disk
+# ---------------------------------------------------------------------------------------------
+
+#: The environment a test deployment's ``${VARIABLE}`` references are resolved from.
+ENVIRON = {
+    "AHEAD_HMAC_TOKEN": "sandbox-token",
+    "AHEAD_HMAC_SECRET": "sandbox-secret",
+    "AHEAD_WEBHOOK_SECRET": "webhook-secret-0123456789abcdef",
+}
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the configuration does not take port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def write_deployment(
+    directory: Path,
+    *,
+    flows: str,
+    adapters: str = "",
+    base_url: str = "http://127.0.0.1:9",
+    webhook_port: int | None = None,
+) -> Path:
+    """A deployment folder with JSON file adapters ``inbox`` (source, folder ``inbox``) and
+    ``outbox`` (sink, folder ``outbox``), more ``adapters`` and the given ``flows`` (YAML
+    blocks, indented by two spaces)."""
+    for folder in ("inbox", "outbox", "archive", "error"):
+        (directory / folder).mkdir(parents=True, exist_ok=True)
+    webhooks = (
+        f"webhooks:\n  port: {webhook_port}\n  secret: ${{AHEAD_WEBHOOK_SECRET}}\n"
+        if webhook_port is not None
+        else ""
+    )
+    (directory / "connector.yaml").write_text(
+        f"""\
+ahead:
+  base_url: {base_url}
+  auth:
+    hmac:
+      token: ${{AHEAD_HMAC_TOKEN}}
+      secret: ${{AHEAD_HMAC_SECRET}}
+adapters:
+  inbox:
+    kind: jsonfiles
+    role: source
+    settings: {{inbox: inbox, key_field: customer_order, settle_seconds: 0}}
+  outbox:
+    kind: jsonfiles
+    role: sink
+    settings: {{outbox: outbox}}
+{adapters}flows:
+{flows}{webhooks}""",
+        encoding="utf-8",
+    )
+    return directory
