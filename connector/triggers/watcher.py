@@ -7,7 +7,7 @@ A file counts once it is complete, which a watcher can only infer:
   done;
 - any other file counts once its size and modification time have stayed the same for a settle
   interval. A writer that pauses for longer than that in the middle of a file will be seen early,
-  so senders should rename, and the settle interval can be raised per deployment;
+  so senders should rename (or the interval be raised: ``ahead-connector run --settle-seconds``);
 - hidden and temporary names (dotfiles, ``*.tmp``, ``*.part``, ``*.partial``, ``*~``, ...) never
   count until they are renamed to a real name; the rule is the file sources' own
   (:func:`adapters.jsonfiles.files.is_complete_name`), so the watcher never waits for a file the
@@ -15,9 +15,13 @@ A file counts once it is complete, which a watcher can only infer:
 
 Files already in the folder when the watcher starts count too (once settled), and so do files
 whose events were lost (a rescan every so often catches them). Files that become complete at the
-same moment make one request. The watcher only triggers the flow: reading the files, and moving
-them to ``archive/`` or ``error/`` afterwards, is the flow's source adapter's job. Subfolders are
-not watched (``archive/`` and ``error/`` may live inside the inbox).
+same moment make one request. A file still in the folder, unchanged, a rescan interval after it
+counted is offered once more (its source may have found it incomplete, or the run failed), so
+that a watched inbox empties itself without a schedule.
+
+The watcher only triggers the flow: reading the files, and moving them to ``archive/`` or
+``error/`` afterwards, is the flow's source adapter's job. Subfolders are not watched
+(``archive/`` and ``error/`` may live inside the inbox).
 """
 
 from __future__ import annotations
@@ -76,6 +80,15 @@ class _Candidate:
     stable_since: float = 0.0
 
 
+@dataclass
+class _Counted:
+    """A file that counted: the version that did, when, and whether it was offered again."""
+
+    signature: _Signature
+    at: float
+    offered_again: bool = False
+
+
 class InboxWatcher:
     """Asks for a run of ``flow`` whenever complete files arrive in ``directory``.
 
@@ -115,7 +128,7 @@ class InboxWatcher:
         self._poll_seconds = min(max(settle_seconds / 4, 0.01), 0.25)
         self._changed = threading.Condition()
         self._candidates: dict[str, _Candidate] = {}
-        self._counted: dict[str, _Signature] = {}
+        self._counted: dict[str, _Counted] = {}
         self._next_scan = 0.0
         self._stopping = False
         self._observer: BaseObserver | None = None
@@ -154,7 +167,7 @@ class InboxWatcher:
         observer.start()
         self._observer = observer
         # Listing after the observer started: a file arriving in between is seen either way.
-        waiting = self._scan()
+        waiting, _ = self._scan()
         if waiting:
             logger.info(
                 "flow %s: %d file(s) waiting in %s at start", self.flow, waiting, self.directory
@@ -223,15 +236,25 @@ class InboxWatcher:
                 if self._stopping:
                     return
             if time.monotonic() >= self._next_scan:
-                self._scan()
+                _, lingering = self._scan()
+                if lingering:
+                    self._report(lingering, "file(s) still waiting")
             ready = self._settle()
             if ready:
-                self._report(ready)
+                self._report(ready, "new file(s)")
 
-    def _scan(self) -> int:
-        """List the folder: files not counted yet become candidates. Returns how many."""
+    def _scan(self) -> tuple[int, list[str]]:
+        """List the folder: files not counted yet become candidates.
+
+        Returns:
+            How many files became candidates, and the files that counted at least a rescan
+            interval ago and are still there, unchanged, not offered again before. The flow
+            left them (a file its source found incomplete, a run that failed); they are
+            offered once more, so that a watched inbox needs no schedule to empty itself.
+        """
+        now = time.monotonic()
         with self._changed:
-            self._next_scan = time.monotonic() + self._rescan_seconds
+            self._next_scan = now + self._rescan_seconds
         try:
             present = {
                 entry.name: signature
@@ -247,18 +270,22 @@ class InboxWatcher:
                 error,
                 self._rescan_seconds,
             )
-            return 0
+            return 0, []
+        new: list[str] = []
+        lingering: list[str] = []
         with self._changed:
             for name in self._counted.keys() - present.keys():
                 del self._counted[name]
-            new = [
-                name
-                for name, signature in present.items()
-                if self._counted.get(name) != signature and name not in self._candidates
-            ]
-            for name in new:
-                self._candidates[name] = _Candidate(moved_in=False)
-            return len(new)
+            for name, signature in present.items():
+                counted = self._counted.get(name)
+                if counted is None or counted.signature != signature:
+                    if name not in self._candidates:
+                        self._candidates[name] = _Candidate(moved_in=False)
+                        new.append(name)
+                elif not counted.offered_again and now - counted.at >= self._rescan_seconds:
+                    counted.offered_again = True
+                    lingering.append(name)
+        return len(new), sorted(lingering)
 
     def _settle(self) -> list[str]:
         """Look at every candidate again; return the names that count now."""
@@ -274,18 +301,19 @@ class InboxWatcher:
                     and now - candidate.stable_since >= self._settle_seconds
                 ):
                     del self._candidates[name]
-                    if self._counted.get(name) != signature:
-                        self._counted[name] = signature
+                    counted = self._counted.get(name)
+                    if counted is None or counted.signature != signature:
+                        self._counted[name] = _Counted(signature, now)
                         ready.append(name)
                 elif signature != candidate.signature:
                     candidate.signature = signature
                     candidate.stable_since = now
         return sorted(ready)
 
-    def _report(self, names: list[str]) -> None:
+    def _report(self, names: list[str], what: str) -> None:
         shown = ", ".join(names[:_NAMES_SHOWN])
         more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
-        reason = f"{len(names)} new file(s) in {self.directory}: {shown}{more}"
+        reason = f"{len(names)} {what} in {self.directory}: {shown}{more}"
         try:
             admission = self._trigger(self.flow, reason)
         except Exception:

@@ -132,7 +132,7 @@ def test_an_inbox_with_only_temporary_files_triggers_nothing_at_start(
 ) -> None:
     (inbox / ".marker").write_bytes(b"")
     (inbox / "po-1.json.part").write_bytes(CHUNK)
-    with InboxWatcher("orders", inbox, recorder, settle_seconds=SETTLE, rescan_seconds=0.05):
+    with InboxWatcher("orders", inbox, recorder, settle_seconds=SETTLE):
         (inbox / "po-2.json").write_bytes(CHUNK)
         wait_until(lambda: recorder.count() >= 1, "the trigger for the real file")
     assert recorder.reasons == ["1 new file(s) in " + str(inbox) + ": po-2.json"]
@@ -183,6 +183,26 @@ def test_a_rescan_finds_files_whose_events_were_missed(inbox: Path, recorder: Si
         (inbox / "po-2001.json").write_bytes(CHUNK)
         wait_until(lambda: recorder.count() >= 1, "the rescan to find the file")
     assert recorder.seen[0] == {"po-2001.json": len(CHUNK)}
+
+
+def test_a_file_left_in_the_inbox_is_offered_once_more_after_a_rescan_interval(
+    inbox: Path, recorder: SizeRecorder
+) -> None:
+    with InboxWatcher("orders", inbox, recorder, settle_seconds=SETTLE, rescan_seconds=0.3):
+        write_atomically(inbox / "po-a.json", CHUNK)
+        wait_until(lambda: recorder.count() >= 2, "the second offer of po-a.json")
+        write_atomically(inbox / "po-b.json", CHUNK)
+        # By the time po-b.json is offered again, po-a.json would have been offered a third
+        # time if offers repeated.
+        wait_until(lambda: recorder.count() >= 4, "the second offer of po-b.json")
+        reasons = list(recorder.reasons)
+
+    assert reasons == [
+        f"1 new file(s) in {inbox}: po-a.json",
+        f"1 file(s) still waiting in {inbox}: po-a.json",
+        f"1 new file(s) in {inbox}: po-b.json",
+        f"1 file(s) still waiting in {inbox}: po-b.json",
+    ]
 
 
 def test_a_failing_trigger_is_logged_and_the_files_are_offered_again(
