@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import client_overhead
+from benchmarks import client_overhead, engine_overhead
 
-BENCHMARKS = {"client": client_overhead.main}
+BENCHMARKS = {"client": client_overhead.main, "engine": engine_overhead.main}
 
 
 def main(argv: list[str]) -> int:
