@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import getpass
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -136,7 +136,7 @@ def sync(
 
 
 @contextmanager
-def _progress_bar(flow: str, dry_run: bool) -> Iterator[Any]:
+def _progress_bar(flow: str, dry_run: bool) -> Iterator[Callable[[ProgressEvent], None]]:
     """A progress callback drawing a bar on standard error while the run lasts.
 
     The source's size is not known in advance, so the bar pulses and counts settled records.
