@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import client_overhead, engine_overhead
+from benchmarks import client_overhead, engine_overhead, no_change_sync
 
-BENCHMARKS = {"client": client_overhead.main, "engine": engine_overhead.main}
+BENCHMARKS = {
+    "client": client_overhead.main,
+    "engine": engine_overhead.main,
+    "no-change": no_change_sync.main,
+}
 
 
 def main(argv: list[str]) -> int:
