@@ -68,7 +68,7 @@ class FlowRunner:
     def __init__(self, run: RunFlow, *, stop: threading.Event | None = None) -> None:
         self._run = run
         self._stop = stop if stop is not None else threading.Event()
-        self._lock = threading.Condition()
+        self._changed = threading.Condition()
         self._flows: dict[str, _FlowState] = {}
 
     def __repr__(self) -> str:
@@ -81,7 +81,7 @@ class FlowRunner:
 
     def __call__(self, flow: str, reason: str) -> Admission:
         """Ask for a run of ``flow``; see :class:`~connector.triggers.base.Trigger`."""
-        with self._lock:
+        with self._changed:
             if self._stop.is_set():
                 logger.info("flow %s: not run (%s): the connector is stopping", flow, reason)
                 return Admission.REFUSED
@@ -110,7 +110,7 @@ class FlowRunner:
 
     def running(self) -> list[str]:
         """The flows with a run in progress, by name."""
-        with self._lock:
+        with self._changed:
             return sorted(name for name, state in self._flows.items() if state.worker is not None)
 
     def wait_idle(self, timeout: float) -> bool:
@@ -122,13 +122,13 @@ class FlowRunner:
         Returns:
             Whether every run has ended (``False``: the timeout ran out first).
         """
-        with self._lock:
-            return self._lock.wait_for(self._idle, timeout)
+        with self._changed:
+            return self._changed.wait_for(self._idle, timeout)
 
     def stop(self) -> None:
         """Tell runs in progress to stop, drop queued runs and refuse new requests; returns at
         once (idempotent)."""
-        with self._lock:
+        with self._changed:
             self._stop.set()
             for name, state in self._flows.items():
                 if state.queued is not None:
@@ -157,10 +157,10 @@ class FlowRunner:
     def _work(self, flow: str, state: _FlowState, reasons: _Reasons) -> None:
         while True:
             self._run_once(flow, reasons)
-            with self._lock:
+            with self._changed:
                 if state.queued is None or self._stop.is_set():
                     state.worker = None
-                    self._lock.notify_all()
+                    self._changed.notify_all()
                     return
                 reasons, state.queued = state.queued, None
 

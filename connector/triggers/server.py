@@ -53,6 +53,11 @@ class BackgroundServer:
         return f"<BackgroundServer {self._name} {where}>"
 
     @property
+    def serving(self) -> bool:
+        """Whether the server is started and not stopped."""
+        return self._socket is not None
+
+    @property
     def port(self) -> int:
         """The port the server listens on.
 
@@ -111,7 +116,7 @@ class BackgroundServer:
         if not server.started:
             self.stop()
             raise RuntimeError(f"the {self._name} server did not start (see the log above)")
-        logger.info("%s server listening on %s", self._name, self.url)
+        logger.debug("%s server listening on %s", self._name, self.url)
 
     def stop(self) -> None:
         """Stop serving and join the thread (idempotent).

@@ -97,6 +97,12 @@ class TriggerService:
         runtime: runs the flows and holds the deployment's configuration.
         options: timings not set in the configuration.
 
+    Attributes:
+        runner: runs the flows; every trigger asks it.
+        scheduler: the scheduled flows.
+        watchers: one per watched inbox.
+        receiver: the webhook receiver, ``None`` without a ``webhooks`` section.
+
     Raises:
         ValueError: a setting cannot be used (the message names it).
     """
@@ -156,8 +162,8 @@ class TriggerService:
 
     @property
     def webhook_url(self) -> str | None:
-        """The URL AHEAD posts webhooks to, once started; ``None`` without a receiver."""
-        if self._server is None or self.receiver is None or not self._started:
+        """The URL AHEAD posts webhooks to while serving; ``None`` otherwise."""
+        if self._server is None or self.receiver is None or not self._server.serving:
             return None
         return self._server.url + self.receiver.path
 
