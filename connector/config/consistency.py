@@ -1,4 +1,5 @@
-"""Checks that span sections: every flow names adapters that exist and have the right role.
+"""Checks that span sections: every flow names adapters that exist and have the right role, and
+every flow a webhook event runs exists.
 
 They run on the data as read (before the model validates it), so that they are reported in the
 same run as every other mistake, even when some section does not validate yet.
@@ -43,6 +44,26 @@ def reference_problems(data: dict[str, Any]) -> Iterator[tuple[ConfigPath, str]]
                     f"adapter {name!r} is a {roles[name]}, and a flow's {field} must be a "
                     f"{role.value} ({_listing(f'{role.value}s', same_role)})",
                 )
+
+
+def webhook_route_problems(data: dict[str, Any]) -> Iterator[tuple[ConfigPath, str]]:
+    """The flows named by ``webhooks.events`` that the configuration does not define.
+
+    Args:
+        data: the whole configuration as plain data.
+
+    Yields:
+        The path of each faulty flow name and what is wrong with it.
+    """
+    flows = _mapping(data.get("flows"))
+    events = _mapping(_mapping(data.get("webhooks")).get("events"))
+    for event, names in events.items():
+        if not isinstance(names, list):
+            continue
+        for index, name in enumerate(names):
+            if isinstance(name, str) and name not in flows:
+                path: ConfigPath = ("webhooks", "events", event, index)
+                yield path, f"no flow named {name!r} ({_listing('flows', flows)})"
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pydantic
 
-from connector.config.consistency import reference_problems
+from connector.config.consistency import reference_problems, webhook_route_problems
 from connector.config.deployment import CONFIG_FILENAME, Deployment
 from connector.config.diagnostics import problems_from
 from connector.config.documents import (
@@ -195,7 +195,8 @@ class _Loading:
         data, unresolved = interpolate_tree(self.data, environ, keep=_is_adapter_settings)
         self.problems.extend(self.problem(path, message) for path, message in unresolved)
         self.problems.extend(
-            self.problem(path, message) for path, message in reference_problems(data)
+            self.problem(path, message)
+            for path, message in (*reference_problems(data), *webhook_route_problems(data))
         )
         config: ConnectorConfig | None = None
         try:

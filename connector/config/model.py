@@ -36,6 +36,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from adapters.registry import Role
+from connector.api.models import WebhookEventName
 from connector.api.retry import RetryPolicy
 from connector.config.references import Secret
 from connector.store import ChangePolicy
@@ -334,6 +335,8 @@ class WebhookConfig(_Section):
         path: the URL path events are posted to.
         secret: the key events are signed with.
         tolerance_seconds: events older than this are dropped as stale.
+        events: the flows each event runs at once (e.g. ``order.shipped: [shipments]``);
+            events not listed are acknowledged and ignored.
     """
 
     host: Text = "127.0.0.1"
@@ -341,6 +344,12 @@ class WebhookConfig(_Section):
     path: Text = "/webhooks/ahead"
     secret: Secret
     tolerance_seconds: PositiveFloat = 300.0
+    events: dict[WebhookEventName, list[Name]] = Field(
+        default_factory=lambda: {
+            WebhookEventName.ORDER_SHIPPED: ["shipments"],
+            WebhookEventName.ORDER_INVOICED: ["shipments"],
+        }
+    )
 
     @field_validator("path")
     @classmethod

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType, TracebackType
+from types import TracebackType
 from typing import Protocol, Self
 
-from connector.api.models import WebhookEventName
 from connector.config import Deployment
 from connector.engine import RunReport
 from connector.triggers.runner import FlowRunner
@@ -40,15 +38,6 @@ logger = logging.getLogger(__name__)
 
 #: How long stopping waits for runs in progress to finish or release their records.
 DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 60.0
-
-#: The flows each webhook event runs. ``connector.yaml`` has no setting for this yet, so a
-#: deployment's flow must be named ``shipments`` to run on these events.
-WEBHOOK_ROUTES: Mapping[WebhookEventName, tuple[str, ...]] = MappingProxyType(
-    {
-        WebhookEventName.ORDER_SHIPPED: ("shipments",),
-        WebhookEventName.ORDER_INVOICED: ("shipments",),
-    }
-)
 
 #: How many record errors of one run are logged one by one.
 _ERRORS_LOGGED = 10
@@ -135,7 +124,7 @@ class TriggerService:
         if webhooks is not None:
             routes = {
                 event: tuple(name for name in names if name in flows)
-                for event, names in WEBHOOK_ROUTES.items()
+                for event, names in webhooks.events.items()
             }
             self.receiver = WebhookReceiver(
                 secret=webhooks.secret,
@@ -153,7 +142,7 @@ class TriggerService:
                         "webhooks: %s events will be acknowledged and ignored: no enabled flow "
                         "named %s",
                         event.value,
-                        " or ".join(WEBHOOK_ROUTES[event]),
+                        " or ".join(webhooks.events[event]),
                     )
         self._started = False
 
