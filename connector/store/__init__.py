@@ -30,6 +30,7 @@ from connector.store.shapes import (
     RunCounts,
     RunInfo,
     RunStatus,
+    SavedPayload,
 )
 from connector.store.states import RecordSnapshot, RecordState
 from connector.store.store import CheckpointStore, Clock, system_clock
@@ -59,6 +60,7 @@ __all__ = [
     "RunCounts",
     "RunInfo",
     "RunStatus",
+    "SavedPayload",
     "SchemaMismatchError",
     "StoreError",
     "SubmissionRefusedError",

@@ -207,6 +207,30 @@ class DeadLetter:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedPayload:
+    """The latest source record the engine claimed for a key, kept with the claim.
+
+    With it the engine can retry, reconcile, take over or replay a record whose source will not
+    yield it again (its cursor moved on, its file was moved to ``archive/`` or ``error/``).
+
+    Attributes:
+        flow: the record's flow.
+        key: the record's key.
+        content_hash: the hash of this version of the source record.
+        payload: the source record's payload.
+        origin: where it came from (a file name, an ERP document number), if known.
+        saved_at: when it was saved.
+    """
+
+    flow: str
+    key: str
+    content_hash: str
+    payload: JsonValue
+    origin: str | None
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One operator action on a record.
 

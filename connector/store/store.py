@@ -50,6 +50,7 @@ from connector.store.shapes import (
     RunCounts,
     RunInfo,
     RunStatus,
+    SavedPayload,
 )
 from connector.store.states import WORK_STATES, Event, RecordSnapshot, RecordState
 from connector.store.tables import (
@@ -62,6 +63,7 @@ from connector.store.tables import (
     ReceivedFileRow,
     RecordRow,
     RunRow,
+    SavedPayloadRow,
 )
 
 Clock = Callable[[], datetime]
@@ -154,6 +156,8 @@ class CheckpointStore:
         lease_seconds: float,
         *,
         change_policy: ChangePolicy = ChangePolicy.WARN,
+        payload: JsonValue | None = None,
+        origin: str | None = None,
     ) -> Claim | None:
         """Take the lease on a source record's key without writing an intent yet.
 
@@ -161,6 +165,9 @@ class CheckpointStore:
         (:attr:`Action.RECONCILE`), or one whose payload cannot be built before the key is held.
         A new key is created ``pending``. The store decides again under lock with
         :func:`~connector.store.decide`; the claim's :attr:`~Claim.action` is that decision.
+
+        With ``payload``, the source record is saved with the claim (see
+        :meth:`saved_payloads`).
 
         Returns:
             The claim, or ``None`` if another owner holds a live lease on the key.
@@ -178,6 +185,8 @@ class CheckpointStore:
                 return None
             if not decision.needs_claim:
                 raise SubmissionRefusedError(flow, key, decision)
+            if payload is not None:
+                self._save_payload(session, flow, key, content_hash, payload, origin, now)
             return records.grant(
                 row, owner, _seconds(lease_seconds), now, decision.action, content_hash
             )
@@ -192,6 +201,8 @@ class CheckpointStore:
         lease_seconds: float,
         *,
         change_policy: ChangePolicy = ChangePolicy.WARN,
+        payload: JsonValue | None = None,
+        origin: str | None = None,
     ) -> Claim | None:
         """Claim a key and write the intent to send it, in one transaction, before sending.
 
@@ -207,6 +218,10 @@ class CheckpointStore:
             lease_seconds: how long the lease lasts unless renewed or released.
             change_policy: the flow's policy; with :attr:`ChangePolicy.UPDATE`, a ``done``
                 record whose source changed is claimed for an update.
+            payload: the source record, saved in the same transaction (see
+                :meth:`saved_payloads`), so that a retry, a reconciliation or a takeover can
+                work without the source yielding it again.
+            origin: where the source record came from, saved with ``payload``.
 
         Returns:
             The claim, or ``None`` if another owner holds a live lease on the key.
@@ -225,6 +240,8 @@ class CheckpointStore:
                 return None
             if not decision.may_send:
                 raise SubmissionRefusedError(flow, key, decision)
+            if payload is not None:
+                self._save_payload(session, flow, key, content_hash, payload, origin, now)
             records.grant(row, owner, _seconds(lease_seconds), now, decision.action, content_hash)
             records.start_attempt(row, content_hash, intent_hash, now)
             return records.claim_for(row, decision.action, content_hash)
@@ -313,13 +330,15 @@ class CheckpointStore:
     def reject(self, claim: Claim, error: str) -> RecordSnapshot:
         """Record a definite rejection (a 4xx validation error, an unmappable record): ``failed``.
 
-        The record then waits for a source change or an operator's replay.
+        The record then waits for a source change or an operator's replay. The rejected version
+        is the claim's :attr:`~Claim.content_hash`, even when no attempt was started (a record
+        that cannot be mapped): the same version read again is held, not tried again.
 
         Raises:
             LeaseLostError: if the claim no longer holds the lease.
-            InvalidTransitionError: if the record is not ``pending`` or ``submitting``.
+            InvalidTransitionError: if the record is not ``pending``, ``submitting`` or ``failed``.
         """
-        return self._finish(claim, Event.REJECT, error=error)
+        return self._finish(claim, Event.REJECT, error=error, content_hash=claim.content_hash)
 
     def retry_later(self, claim: Claim, error: str, next_attempt_at: datetime) -> RecordSnapshot:
         """Record a retryable failure that *definitely* did not take effect: ``pending``.
@@ -532,6 +551,33 @@ class CheckpointStore:
                 )
                 for row in rows:
                     found[row.key] = records.snapshot(row)
+        return found
+
+    def saved_payloads(self, flow: str, keys: Iterable[str]) -> dict[str, SavedPayload]:
+        """The source records last saved with a claim on ``keys`` (see :meth:`begin_submission`).
+
+        Looked up by primary key in batches of :data:`LOOKUP_BATCH`; keys with nothing saved are
+        absent from the result.
+        """
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, SavedPayload] = {}
+        with self._read() as session:
+            for start in range(0, len(wanted), LOOKUP_BATCH):
+                batch = wanted[start : start + LOOKUP_BATCH]
+                rows = session.exec(
+                    select(SavedPayloadRow).where(
+                        SavedPayloadRow.flow == flow, col(SavedPayloadRow.key).in_(batch)
+                    )
+                )
+                for row in rows:
+                    found[row.key] = SavedPayload(
+                        flow=row.flow,
+                        key=row.key,
+                        content_hash=row.content_hash,
+                        payload=row.payload,
+                        origin=row.origin,
+                        saved_at=row.saved_at,
+                    )
         return found
 
     def counts_by_state(self, flow: str) -> dict[RecordState, int]:
@@ -881,6 +927,24 @@ class CheckpointStore:
         existing = None if created else records.snapshot(row)
         return row, decide(existing, content_hash, now, change_policy)
 
+    def _save_payload(
+        self,
+        session: Session,
+        flow: str,
+        key: str,
+        content_hash: str,
+        payload: JsonValue,
+        origin: str | None,
+        now: datetime,
+    ) -> None:
+        values = {"content_hash": content_hash, "payload": payload, "origin": origin}
+        statement = self._insert(SavedPayloadRow).values(flow=flow, key=key, saved_at=now, **values)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["flow", "key"], set_={**values, "saved_at": now}
+            )
+        )
+
     def _operator_row(self, session: Session, flow: str, key: str) -> RecordRow:
         row = records.lock(session, flow, key)
         if row is None:
@@ -895,11 +959,15 @@ class CheckpointStore:
         error: str | None,
         remote_ref: str | None = None,
         due: datetime | None = None,
+        content_hash: str | None = None,
     ) -> RecordSnapshot:
         now = self._now()
         with self._write() as session:
             row = records.fenced(session, claim)
             records.move(row, event, now)
+            if content_hash is not None and content_hash != row.content_hash:
+                row.content_hash = content_hash
+                row.attempts = 0
             row.last_error = error
             if remote_ref is not None:
                 row.remote_ref = remote_ref

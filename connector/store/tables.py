@@ -84,6 +84,30 @@ class RecordRow(StoreTable, table=True):
     """When the row last changed."""
 
 
+class SavedPayloadRow(StoreTable, table=True):
+    """``saved_payloads``: the latest source record the engine claimed for each key.
+
+    Kept apart from ``records`` so that the engine's per-run lookups stay small: it is read only
+    when a record is worked on without its source yielding it again (a retry, a reconciliation,
+    a takeover, an operator's replay).
+    """
+
+    __tablename__ = "saved_payloads"
+
+    flow: str = Field(primary_key=True, sa_type=String)
+    """The record's flow."""
+    key: str = Field(primary_key=True, sa_type=String)
+    """The record's key."""
+    content_hash: str = Field(sa_type=String)
+    """Hash of the source record saved here."""
+    payload: Any = Field(sa_type=JSON)
+    """The source record's payload (JSON)."""
+    origin: str | None = Field(default=None, sa_type=Text)
+    """Where the source record came from (a file name, an ERP document number)."""
+    saved_at: datetime
+    """When it was saved."""
+
+
 class CursorRow(StoreTable, table=True):
     """``cursors``: how far a flow has read its source."""
 
