@@ -9,7 +9,6 @@ fail the run.
 from __future__ import annotations
 
 import json
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from connector.store import (
     Decision,
     JsonValue,
     LeaseLostError,
+    RecordSnapshot,
     StoreError,
     SubmissionRefusedError,
 )
@@ -105,7 +105,7 @@ class Delivery:
         clock: the engine's clock.
         observer: told of every step boundary.
         keeper: renews the leases held while sink calls run.
-        stop: set when the run must not start new sends.
+        stopping: says whether the run must not start new sends.
     """
 
     def __init__(
@@ -116,7 +116,7 @@ class Delivery:
         clock: Clock,
         observer: EngineObserver,
         keeper: LeaseKeeper,
-        stop: threading.Event,
+        stopping: Callable[[], bool],
     ) -> None:
         self._flow = flow
         self._name = flow.name
@@ -125,7 +125,7 @@ class Delivery:
         self._clock = clock
         self._observer = observer
         self._keeper = keeper
-        self._stop = stop
+        self._stopping = stopping
         self._policy = flow.policy
         self._retry = flow.policy.retry_policy()
         self.change_policy = effective_change_policy(flow)
@@ -133,13 +133,20 @@ class Delivery:
 
     # -- records that need no claim ----------------------------------------------------------
 
-    def settle(self, record: Record, decision: Decision) -> Result:
-        """Handle a record whose decision needs no claim (skip, hold, wait, busy, warn)."""
+    def settle(
+        self, record: Record, decision: Decision, existing: RecordSnapshot | None = None
+    ) -> Result:
+        """Handle a record whose decision needs no claim (skip, hold, wait, busy, warn).
+
+        ``existing``, the store's record the decision was made on, makes the detail exact.
+        """
         match decision.action:
             case Action.SKIP_UNCHANGED:
-                return Result(Outcome.SKIPPED, decision.reason)
+                where = f" as {existing.remote_ref}" if existing and existing.remote_ref else ""
+                return Result(Outcome.SKIPPED, f"delivered before{where}")
             case Action.HOLD:
-                return Result(Outcome.HELD, decision.reason)
+                error = f": {existing.last_error}" if existing and existing.last_error else ""
+                return Result(Outcome.HELD, f"{decision.reason}{error}")
             case Action.BUSY:
                 return Result(Outcome.BUSY, decision.reason)
             case Action.WAIT:
@@ -162,7 +169,7 @@ class Delivery:
     def deliver(self, record: Record, decision: Decision) -> Result:
         """Claim a source record and carry it through the protocol (a decision that needs a
         claim: submit, retry a failed one, update, reconcile)."""
-        if self._stop.is_set():
+        if self._stopping():
             return Result(Outcome.RELEASED, "the run is stopping")
         if decision.action is Action.RECONCILE:
             return self._claim_and_reconcile(record)
@@ -257,7 +264,7 @@ class Delivery:
     def resume(self, claim: Claim, record: Record) -> Result:
         """Carry a record claimed as due work (a retry, a reconciliation, a takeover, a replay)
         through the protocol; ``record`` is rebuilt from the copy the store kept."""
-        if self._stop.is_set():
+        if self._stopping():
             self._store.release(claim)
             self._observer.step(Step.RELEASED, claim.key)
             return Result(Outcome.RELEASED, "the run is stopping")

@@ -53,12 +53,18 @@ FINAL_OUTCOMES = frozenset(
         Outcome.SUBMITTED,
         Outcome.UPDATED,
         Outcome.RECONCILED,
+        Outcome.SKIPPED,
         Outcome.CHANGED,
+        Outcome.HELD,
         Outcome.FAILED,
         Outcome.DEAD,
     }
 )
-"""Outcomes after which the source is acknowledged: nothing more will happen to that version."""
+"""Outcomes after which the source is acknowledged: nothing more will happen to that version
+without a source change or an operator. Records settled in an earlier run (skipped, held) are
+acknowledged again each time the source yields them, because a source yields a record again
+only while its acknowledgement has not taken effect (a crash between the outcome and the
+acknowledgement, a file still in the inbox)."""
 
 SUCCESSFUL_OUTCOMES = frozenset(
     {Outcome.SUBMITTED, Outcome.UPDATED, Outcome.RECONCILED, Outcome.SKIPPED}

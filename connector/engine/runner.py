@@ -242,7 +242,7 @@ class _Run:
         # Set on a failure too, so that queued records are not sent after the run has failed.
         self._halt = threading.Event()
         self._keeper = LeaseKeeper(store, flow.policy.lease_seconds, clock)
-        self._delivery = Delivery(flow, store, owner, clock, observer, self._keeper, self._halt)
+        self._delivery = Delivery(flow, store, owner, clock, observer, self._keeper, self._stopping)
         self._watermark = LowWatermark()
         self._tally = Tally()
         self._errors: list[tuple[str, str]] = []
@@ -327,7 +327,8 @@ class _Run:
                     work = partial(self._delivery.deliver, record, decision)
                     self._dispatch(_Task(record, sequence), work)
                 else:
-                    self._settle(_Task(record, sequence), self._delivery.settle(record, decision))
+                    result = self._delivery.settle(record, decision, known.get(record.key))
+                    self._settle(_Task(record, sequence), result)
                 self._collect(block=False)
             self._move_cursor(at_least=self._policy.batch_size)
 
@@ -420,7 +421,9 @@ class _Run:
         logger.debug("%s/%s: %s (%s)", self._name, key, result.outcome.value, result.detail)
         if task.sequence is not None and result.outcome is not Outcome.RELEASED:
             self._watermark.settle(task.sequence)
-        if result.outcome in FINAL_OUTCOMES:
+        if result.outcome in FINAL_OUTCOMES and task.sequence is not None:
+            # Only records the source yielded in this run: due work rebuilt from the store is
+            # acknowledged when the source yields it again (a source knows only what it read).
             self._acknowledge(task.record, result)
         if self._progress is not None:
             self._progress(
@@ -473,13 +476,16 @@ class _Run:
         status = RunStatus.FAILED if isinstance(error, Exception) else RunStatus.INTERRUPTED
         message = describe_exception(error)
         logger.error("%s: the run stopped: %s", self._name, message)
+        # The original error is what the caller must see: failures while cleaning up are only
+        # logged. Leases left behind expire on their own; the run then stays "running".
         try:
             self._release_leftovers()
+        except Exception:
+            logger.exception("%s: releasing claims after the failure failed", self._name)
+        try:
             self._store.record_run_finish(run_id, status, self._tally.counts().to_store(), message)
         except Exception:
-            # The original error is what the caller must see; this one is only logged, and the
-            # leases left behind expire on their own.
-            logger.exception("%s: cleaning up after the failure failed", self._name)
+            logger.exception("%s: recording the failed run failed", self._name)
 
 
 class _DryRun:
