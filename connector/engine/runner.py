@@ -203,8 +203,19 @@ def _guarded(records: Iterable[Record]) -> Iterator[Record]:
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items; when reading fails, the items read so far come first."""
     iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+    while True:
+        chunk: list[T] = []
+        try:
+            for item in islice(iterator, size):
+                chunk.append(item)
+        except _SourceFailedError:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 
@@ -404,6 +415,7 @@ class _Run:
         for future in [f for f in self._futures if f in done]:
             task = self._futures.pop(future)
             self._settle(task, future.result())
+        self._move_cursor(at_least=self._policy.batch_size)
 
     def _drain(self) -> None:
         while self._futures:
