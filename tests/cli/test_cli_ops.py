@@ -191,7 +191,7 @@ def test_sync_dry_run_sends_nothing_and_moves_nothing(
     result = deployment("sync", "orders", "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert "dry run, would have" in result.stdout
+    assert "dry run, what would happen" in result.stdout
     assert "1 submitted" in result.stdout
     assert submitted_orders(server) == []
     assert "co-1.json" in deployment.files("inbox")
