@@ -277,6 +277,9 @@ class _Run:
             except _SourceFailedError as failure:
                 run_error = str(failure)
                 logger.error("%s: %s", self._name, run_error)
+            # Sends from the source pass finish first: a due-work claim on one of their records
+            # would make its worker see it busy.
+            self._drain()
             if run_error is None and not self._stopping():
                 self._work_due()
             self._drain()
