@@ -265,7 +265,11 @@ class Delivery:
         """Carry a record claimed as due work (a retry, a reconciliation, a takeover, a replay)
         through the protocol; ``record`` is rebuilt from the copy the store kept."""
         if self._stopping():
-            self._store.release(claim)
+            self._keeper.drop(claim.key)
+            try:
+                self._store.release(claim)
+            except LeaseLostError as lost:
+                return self._lost(claim, lost)
             self._observer.step(Step.RELEASED, claim.key)
             return Result(Outcome.RELEASED, "the run is stopping")
         self._keeper.hold(claim)

@@ -20,8 +20,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import closing
 from functools import partial
 from itertools import islice
 from typing import TypeVar
@@ -188,18 +189,25 @@ class _SourceFailedError(Exception):
         super().__init__(f"reading the source failed: {describe_exception(error)}")
 
 
-def _guarded(records: Iterable[Record]) -> Iterator[Record]:
+def _guarded(records: Iterable[Record]) -> Generator[Record, None, None]:
+    """The source's records; its failures raised as :class:`_SourceFailedError`. Closing this
+    closes the source's iterator too (a run that stops early lets the source clean up)."""
     iterator = iter(records)
-    while True:
-        try:
-            record = next(iterator)
-        except StopIteration:
-            return
-        except StoreError:
-            raise
-        except Exception as error:
-            raise _SourceFailedError(error) from error
-        yield record
+    try:
+        while True:
+            try:
+                record = next(iterator)
+            except StopIteration:
+                return
+            except StoreError:
+                raise
+            except Exception as error:
+                raise _SourceFailedError(error) from error
+            yield record
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -319,7 +327,10 @@ class _Run:
 
     def _read_source(self) -> None:
         cursor = self._store.get_cursor(self._name)
-        records = _guarded(self._flow.source.read(cursor))
+        with closing(_guarded(self._flow.source.read(cursor))) as records:
+            self._read_records(records)
+
+    def _read_records(self, records: Iterator[Record]) -> None:
         for chunk in _chunks(records, self._policy.batch_size):
             if self._stopping():
                 return
@@ -524,15 +535,8 @@ class _DryRun:
         cursor = self._store.get_cursor(name)
         run_error: str | None = None
         try:
-            records = _guarded(self._flow.source.read(cursor))
-            for chunk in _chunks(records, self._flow.policy.batch_size):
-                known = self._store.known_records(name, [record.key for record in chunk])
-                now = self._clock()
-                for record in chunk:
-                    self._tally.see()
-                    existing = known.get(record.key)
-                    decision = decide(existing, record.content_hash, now, self._change_policy)
-                    self._settle(record, self._would(record, decision))
+            with closing(_guarded(self._flow.source.read(cursor))) as records:
+                self._read(records)
         except _SourceFailedError as failure:
             run_error = str(failure)
         counts = self._tally.counts()
@@ -553,6 +557,17 @@ class _DryRun:
             finished_at=self._clock(),
             error=run_error,
         )
+
+    def _read(self, records: Iterator[Record]) -> None:
+        name = self._flow.name
+        for chunk in _chunks(records, self._flow.policy.batch_size):
+            known = self._store.known_records(name, [record.key for record in chunk])
+            now = self._clock()
+            for record in chunk:
+                self._tally.see()
+                existing = known.get(record.key)
+                decision = decide(existing, record.content_hash, now, self._change_policy)
+                self._settle(record, self._would(record, decision))
 
     def _would(self, record: Record, decision: Decision) -> Result:
         simple = {

@@ -59,6 +59,7 @@ class ListSource(Source):
         self.acknowledged: list[tuple[str, bool, str]] = []
         self.reads: list[str | None] = []
         self.fail_after: int | None = None
+        self.open_readers = 0
         for record in records or []:
             self.add(record)
 
@@ -78,11 +79,15 @@ class ListSource(Source):
 
     def read(self, cursor: str | None) -> Iterator[Record]:
         self.reads.append(cursor)
-        for index, record in enumerate(self.records):
-            if self.fail_after is not None and index >= self.fail_after:
-                raise OSError("the source folder went away")
-            if cursor is None or (record.cursor or "") > cursor:
-                yield record
+        self.open_readers += 1
+        try:
+            for index, record in enumerate(self.records):
+                if self.fail_after is not None and index >= self.fail_after:
+                    raise OSError("the source folder went away")
+                if cursor is None or (record.cursor or "") > cursor:
+                    yield record
+        finally:
+            self.open_readers -= 1
 
     def acknowledge(self, record: Record, *, succeeded: bool, detail: str = "") -> None:
         self.acknowledged.append((record.key, succeeded, detail))

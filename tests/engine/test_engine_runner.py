@@ -147,6 +147,8 @@ def test_stop_finishes_sends_in_flight_and_releases_the_rest(
     assert cursor is None or cursor <= "000002"
     assert store.last_run("orders").status is RunStatus.INTERRUPTED  # type: ignore[union-attr]
 
+    assert source.open_readers == 0
+
     again = engine.run(flow)
 
     assert again.status is RunStatus.SUCCEEDED
