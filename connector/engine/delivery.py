@@ -152,6 +152,8 @@ class Delivery:
             case Action.WAIT:
                 return Result(Outcome.WAITING, decision.reason)
             case Action.CHANGED_AFTER_DONE:
+                if self._policy.change_policy is ChangePolicy.UPDATE:
+                    return self._report_change(record, "the sink cannot update documents")
                 return self._report_change(record, "change policy warn")
         raise ValueError(f"{self._name}/{record.key}: {decision.action.value} needs a claim")
 

@@ -442,8 +442,10 @@ class _Run:
         self._tally.add(result.outcome)
         if result.error is not None:
             self._errors.append((key, result.error))
+            logger.error("%s/%s: %s", self._name, key, result.error)
         if result.warning is not None:
             self._warnings.append((key, result.warning))
+            logger.warning("%s/%s: %s", self._name, key, result.warning)
         logger.debug("%s/%s: %s (%s)", self._name, key, result.outcome.value, result.detail)
         if task.sequence is not None and result.outcome is not Outcome.RELEASED:
             self._watermark.settle(task.sequence)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from engine_support import (
     FakeClock,
@@ -16,7 +19,7 @@ from engine_support import (
     unavailable,
 )
 
-from adapters.base import Record
+from adapters.base import Record, UpdateNotSupportedError
 from connector.engine import Engine, Flow, FlowPolicy, MappingError, Outcome
 from connector.store import ChangePolicy, CheckpointStore, RecordState, RunStatus
 
@@ -282,8 +285,38 @@ def test_update_policy_warns_when_the_sink_cannot_update(
     report = engine.run(flow_of(source, sink, change_policy=ChangePolicy.UPDATE))
 
     assert report.counts.changed == 1
+    assert "the sink cannot update documents" in report.warnings[0][1]
     assert sink.count("PO-1") == 1
     assert state(store, "PO-1") is RecordState.DONE
+
+
+class RefusingUpdateSink(ScriptedSink):
+    """A sink that implements update, and whose destination refuses this one."""
+
+    def update(self, record: Record, document: Mapping[str, Any], remote_ref: str) -> str:
+        raise UpdateNotSupportedError(f"{remote_ref} is shipped and cannot change")
+
+
+def test_update_the_destination_refuses_keeps_the_delivered_document(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    source = ListSource([order("PO-1")])
+    sink = RefusingUpdateSink()
+    engine = Engine(store, clock=clock)
+    flow = flow_of(source, sink, change_policy=ChangePolicy.UPDATE)
+    engine.run(flow)
+    source.replace(order("PO-1", notes="rush"))
+    store.set_cursor("orders", "000000")
+
+    report = engine.run(flow)
+
+    assert report.counts.changed == 1
+    assert "R-PO-1-1 is shipped and cannot change" in report.warnings[0][1]
+    assert sink.count("PO-1") == 1
+    record = store.get("orders", "PO-1")
+    assert record is not None
+    assert (record.state, record.remote_ref) == (RecordState.DONE, "R-PO-1-1")
+    assert len(store.audit_trail("orders", "PO-1")) == 1
 
 
 def test_adapter_exception_fails_only_its_record(store: CheckpointStore, clock: FakeClock) -> None:
