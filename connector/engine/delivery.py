@@ -203,7 +203,9 @@ class Delivery:
         self._observer.step(Step.INTENT_WRITTEN, record.key)
         return self._send(claim, record, document)
 
-    def _claim_and_reconcile(self, record: Record) -> Result:
+    def _claim(self, record: Record) -> Claim | Result:
+        """Claim ``record`` without writing an intent; a :class:`Result` when it cannot be
+        claimed (another process holds it, or the store decided otherwise meanwhile)."""
         try:
             claim = self._store.claim(
                 self._name,
@@ -219,8 +221,14 @@ class Delivery:
             return self._refused(record, refused.decision)
         if claim is None:
             return Result(Outcome.BUSY, "another process holds it")
-        self._keeper.hold(claim)
         self._observer.step(Step.CLAIMED, record.key)
+        return claim
+
+    def _claim_and_reconcile(self, record: Record) -> Result:
+        claim = self._claim(record)
+        if isinstance(claim, Result):
+            return claim
+        self._keeper.hold(claim)
         return self._reconcile(claim, record)
 
     def _refused(self, record: Record, decision: Decision) -> Result:
@@ -232,22 +240,9 @@ class Delivery:
 
     def _unmappable(self, record: Record, detail: str) -> Result:
         message = f"cannot be mapped: {detail}"
-        try:
-            claim = self._store.claim(
-                self._name,
-                record.key,
-                record.content_hash,
-                self._owner,
-                self._policy.lease_seconds,
-                change_policy=self.change_policy,
-                payload=json_payload(record.payload),
-                origin=record.origin,
-            )
-        except SubmissionRefusedError as refused:
-            return self._refused(record, refused.decision)
-        if claim is None:
-            return Result(Outcome.BUSY, "another process holds it")
-        self._observer.step(Step.CLAIMED, record.key)
+        claim = self._claim(record)
+        if isinstance(claim, Result):
+            return claim
         if claim.action is Action.RECONCILE:
             self._keeper.hold(claim)
             return self._reconcile(claim, record)
