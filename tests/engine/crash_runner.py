@@ -32,10 +32,14 @@ from connector.engine import Engine, Flow, FlowPolicy
 from connector.sandbox.config import DEFAULT_HMAC_SECRET, DEFAULT_HMAC_TOKEN
 from connector.store import CheckpointStore
 
+BOOKKEEPING_STEPS = frozenset({"acknowledged", "cursor-moved"})
+"""Steps that ``--kill-anyway-after`` does not count: a run re-reads settled records and
+acknowledges them, which would use up its steps before it reaches any new work."""
+
 
 class KillAt:
     """Kills this process with SIGKILL right after the ``after``-th step named ``name``, or
-    after the ``anyway``-th step of any name, whichever comes first (0: never)."""
+    after the ``anyway``-th step that works on a record, whichever comes first (0: never)."""
 
     def __init__(self, name: str | None, after: int, anyway: int) -> None:
         self._name = name
@@ -45,7 +49,7 @@ class KillAt:
 
     def step(self, name: str, key: str) -> None:
         with self._lock:
-            if self._any_left > 0:
+            if self._any_left > 0 and name not in BOOKKEEPING_STEPS:
                 self._any_left -= 1
             if name == self._name and self._left > 0:
                 self._left -= 1

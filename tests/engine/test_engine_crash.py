@@ -21,6 +21,7 @@ from connector.sandbox import FaultRule, SandboxConfig, SandboxServer
 from connector.store import CheckpointStore, RecordState
 
 ORDERS = 200
+PER_FILE = 4
 KILLED_RUNS = 50
 KILL_STEPS = [
     "claimed",
@@ -44,6 +45,11 @@ def seed() -> int:
     return chosen
 
 
+def done(store_url: str) -> int:
+    with CheckpointStore.open(store_url) as store:
+        return store.counts_by_state("orders")[RecordState.DONE]
+
+
 def finish(process: subprocess.Popen[str], seed: int) -> int:
     try:
         out, err = process.communicate(timeout=RUN_TIMEOUT)
@@ -63,7 +69,11 @@ def test_killed_runs_and_lost_answers_leave_every_order_in_ahead_exactly_once(
     chance = random.Random(seed)
     keys = [f"CRASH-{n:04d}" for n in range(ORDERS)]
     inbox = tmp_path / "acme" / "inbox"
-    write_orders(inbox, keys, per_file=5)
+    inbox.mkdir(parents=True)
+    # The orders arrive a file at a time between runs, so that most go through runs that die.
+    staging = tmp_path / "staging"
+    write_orders(staging, keys, per_file=PER_FILE)
+    waiting = sorted(staging.iterdir())
     store_url = f"sqlite:///{tmp_path / 'acme' / 'state.db'}"
     faults = [
         FaultRule(method="POST", path=ORDER_PATH, drop_after_commit_rate=0.2),
@@ -75,9 +85,15 @@ def test_killed_runs_and_lost_answers_leave_every_order_in_ahead_exactly_once(
 
     with SandboxServer(config) as server:
         runner = Runner(store_url, inbox, server.base_url)
-        while killed < KILLED_RUNS:
+        last_killed = True
+        while killed < KILLED_RUNS or waiting:
+            # A new file when the last run ran out of work, or when files would otherwise be
+            # left over after the last kill; renamed in, as a well-behaved writer does.
+            if waiting and (not last_killed or len(waiting) >= KILLED_RUNS - killed):
+                dropped = waiting.pop(0)
+                dropped.rename(inbox / dropped.name)
             runs += 1
-            assert runs <= 4 * KILLED_RUNS, f"too few runs could be killed (seed {seed})"
+            assert runs <= 3 * KILLED_RUNS, f"too few runs could be killed (seed {seed})"
             if chance.random() < 0.8:
                 # At the chosen boundary, or anyway after a few records' worth of steps, so
                 # that each run leaves most of the work to the runs after it.
@@ -86,22 +102,23 @@ def test_killed_runs_and_lost_answers_leave_every_order_in_ahead_exactly_once(
                     "acme-1",
                     kill_at=step,
                     kill_after=chance.randint(1, 4),
-                    kill_anyway_after=chance.randint(3, 40),
+                    kill_anyway_after=chance.randint(2, 16),
                 )
             else:
                 process = runner.start("acme-1")
                 # Most of a run's first second is start-up: this kills it during start-up or
                 # early in its work.
-                time.sleep(chance.uniform(0.8, 1.3))
+                time.sleep(chance.uniform(0.9, 1.6))
                 process.send_signal(signal.SIGKILL)
                 step = None
-            if finish(process, seed) == -signal.SIGKILL:
+            last_killed = finish(process, seed) == -signal.SIGKILL
+            if last_killed:
                 killed += 1
                 steps_killed += step is not None
                 outside_killed += step is None
         clean_runs = 0
+        done_when_killed = done(store_url)
         with CheckpointStore.open(store_url) as store:
-            done_when_killed = store.counts_by_state("orders")[RecordState.DONE]
             while store.counts_by_state("orders")[RecordState.DONE] < ORDERS or list(
                 inbox.iterdir()
             ):
@@ -118,7 +135,7 @@ def test_killed_runs_and_lost_answers_leave_every_order_in_ahead_exactly_once(
     assert set(sandbox_orders) == set(keys), f"unexpected orders (seed {seed})"
     assert states[RecordState.DONE] == ORDERS, f"not all done (seed {seed}): {states}"
     assert sorted(path.name for path in (inbox.parent / "archive").iterdir()) == sorted(
-        f"orders-{start:05d}.json" for start in range(0, ORDERS, 5)
+        f"orders-{start:05d}.json" for start in range(0, ORDERS, PER_FILE)
     ), f"files not archived (seed {seed})"
     print(
         f"crash test: {runs} killed-phase runs, {killed} killed ({steps_killed} at a step "
