@@ -15,8 +15,8 @@ from adapters.base import (
     SinkRejectedError,
     SinkUnavailableError,
 )
+from adapters.filedrop import is_complete_name, write_atomically
 from adapters.jsonfiles.encoding import NotJsonError, document_bytes
-from adapters.jsonfiles.files import is_complete_name, write_atomically
 from adapters.jsonfiles.settings import KEY_PLACEHOLDER, JsonFileSinkSettings
 from adapters.registry import AdapterSettingsError, SettingsProblem
 

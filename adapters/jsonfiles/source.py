@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.base import AdapterContext, AdapterSettings, Record, Source, content_hash
-from adapters.jsonfiles.files import is_complete_name, move_into
+from adapters.filedrop import RecordOutcome, error_report, is_complete_name, move_into
 from adapters.jsonfiles.parsing import KeyedDocument, Unreadable, read_documents
-from adapters.jsonfiles.reports import RecordOutcome, error_report
 from adapters.jsonfiles.settings import JsonFileSourceSettings
 from adapters.registry import AdapterSettingsError, SettingsProblem
 

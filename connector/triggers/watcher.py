@@ -3,14 +3,14 @@
 A file counts once it is complete, which a watcher can only infer:
 
 - a file renamed or moved into the folder counts at once: writers that write to a temporary name
-  and rename (as :func:`adapters.jsonfiles.files.write_atomically` does) are never seen half
+  and rename (as :func:`adapters.filedrop.files.write_atomically` does) are never seen half
   done;
 - any other file counts once its size and modification time have stayed the same for a settle
   interval. A writer that pauses for longer than that in the middle of a file will be seen early,
   so senders should rename (or the interval be raised: ``ahead-connector run --settle-seconds``);
 - hidden and temporary names (dotfiles, ``*.tmp``, ``*.part``, ``*.partial``, ``*~``, ...) never
   count until they are renamed to a real name; the rule is the file sources' own
-  (:func:`adapters.jsonfiles.files.is_complete_name`), so the watcher never waits for a file the
+  (:func:`adapters.filedrop.files.is_complete_name`), so the watcher never waits for a file the
   source would skip, nor skips one it would read.
 
 Files already in the folder when the watcher starts count too (once settled), and so do files
@@ -49,7 +49,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from adapters.jsonfiles.files import is_complete_name
+from adapters.filedrop import is_complete_name
 from connector.triggers.base import Admission, Trigger
 
 logger = logging.getLogger(__name__)

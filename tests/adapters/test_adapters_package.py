@@ -43,6 +43,16 @@ EXPECTED = {
         "JsonFileSource",
         "JsonFileSourceSettings",
     ],
+    "adapters.filedrop": [
+        "REPORT_SUFFIX",
+        "RETRY_ADVICE",
+        "RecordOutcome",
+        "error_report",
+        "is_complete_name",
+        "move_into",
+        "sync_folder",
+        "write_atomically",
+    ],
     "adapters.ahead": ["AHEAD_SERVICE", "AheadOrderSink", "AheadOrderSinkSettings"],
 }
 

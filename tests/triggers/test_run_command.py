@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from triggers_support import ENVIRON, PATIENCE_SECONDS, wait_until, write_deployment
 
-from adapters.jsonfiles.files import write_atomically
+from adapters.filedrop import write_atomically
 from connector.sandbox import SandboxConfig
 from connector.sandbox.config import FaultRule, LifecycleConfig
 from connector.sandbox.server import SandboxServer

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from triggers_support import ENVIRON, free_port, wait_until, write_deployment
 
-from adapters.jsonfiles.files import write_atomically
+from adapters.filedrop import write_atomically
 from connector.api import signing
 from connector.runtime import Runtime
 from connector.triggers import TriggerOptions, TriggerService

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from triggers_support import GatedRun, RecordingTrigger, wait_until
 
-from adapters.jsonfiles.files import write_atomically
+from adapters.filedrop import write_atomically
 from connector.triggers import Admission, FlowRunner, InboxWatcher
 
 SETTLE = 0.3

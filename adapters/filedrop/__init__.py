@@ -1,0 +1,23 @@
+"""What every file-drop adapter shares (JSON files, X12, IDoc): moves and writes that never
+lose or half-write a file, the names that count as finished files, and the report written
+beside a file set aside in ``error/``."""
+
+from adapters.filedrop.files import (
+    REPORT_SUFFIX,
+    is_complete_name,
+    move_into,
+    sync_folder,
+    write_atomically,
+)
+from adapters.filedrop.reports import RETRY_ADVICE, RecordOutcome, error_report
+
+__all__ = [
+    "REPORT_SUFFIX",
+    "RETRY_ADVICE",
+    "RecordOutcome",
+    "error_report",
+    "is_complete_name",
+    "move_into",
+    "sync_folder",
+    "write_atomically",
+]
