@@ -18,10 +18,16 @@ from connector.config.model import (
     HmacConfig,
     OAuthConfig,
     PartnerConfig,
+    RepeatedInterchangePolicy,
     RetryConfig,
     ScheduleConfig,
     StoreConfig,
     WebhookConfig,
+    X12Acknowledgment,
+    X12DelimitersConfig,
+    X12PartnerConfig,
+    X12Party,
+    X12Version,
 )
 from connector.config.references import Secret
 
@@ -38,10 +44,16 @@ __all__ = [
     "HmacConfig",
     "OAuthConfig",
     "PartnerConfig",
+    "RepeatedInterchangePolicy",
     "RetryConfig",
     "ScheduleConfig",
     "Secret",
     "StoreConfig",
     "WebhookConfig",
+    "X12Acknowledgment",
+    "X12DelimitersConfig",
+    "X12PartnerConfig",
+    "X12Party",
+    "X12Version",
     "load_deployment",
 ]

@@ -1,8 +1,8 @@
 """The typed model of a deployment's ``connector.yaml``, section by section.
 
 Every model forbids keys it does not know, so a misspelt key is reported instead of silently
-ignored; the only exception is :class:`PartnerConfig`, a placeholder until trading partners get
-their own typed settings. Relative paths are relative to the deployment folder (see
+ignored; the only exception is :class:`PartnerConfig`, which also keeps keys meant for adapters
+outside this package. Relative paths are relative to the deployment folder (see
 :meth:`Deployment.path <connector.config.Deployment.path>`).
 
 This module checks the shape of each section. What needs the whole configuration (a flow naming
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
@@ -223,19 +224,140 @@ class AdapterConfig(_Section):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class PartnerConfig(BaseModel):
-    """A trading partner; a placeholder until X12 partners get their own typed settings.
+class X12Version(StrEnum):
+    """The X12 versions the connector reads and writes (GS08)."""
 
-    Unlike every other section, a partner takes keys it does not know (available as
-    ``model_extra``), so partner files written today keep loading when the typed fields arrive.
+    V4010 = "004010"
+    V5010 = "005010"
+
+
+class X12Acknowledgment(StrEnum):
+    """Which functional acknowledgment answers a partner's interchanges."""
+
+    #: 997 for an 004010 group, 999 for an 005010 group: the version follows the inbound one.
+    AUTO = "auto"
+    FA997 = "997"
+    FA999 = "999"
+    NONE = "none"
+
+
+class RepeatedInterchangePolicy(StrEnum):
+    """What to do with an interchange whose control number (ISA13) the partner already used
+    in an interchange of different content (the same content again is a duplicate drop and is
+    processed once, whatever this says)."""
+
+    #: Set the file aside in ``error/`` with a report; nothing in it is processed.
+    REJECT = "reject"
+    #: Process it and log a warning.
+    WARN = "warn"
+    #: Process it silently (partners that restart their numbering).
+    ACCEPT = "accept"
+
+
+_X12_CODE = re.compile(r"[A-Za-z0-9 ]+")
+
+
+def _x12_identifier(value: str) -> str:
+    if not _X12_CODE.fullmatch(value):
+        raise _error(f"{value!r} may hold only letters, digits and spaces")
+    return value
+
+
+X12Qualifier = Annotated[str, StringConstraints(min_length=2, max_length=2)]
+X12Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=15), AfterValidator(_x12_identifier)
+]
+
+
+class X12Party(_Section):
+    """How one side of an exchange is named in the envelope.
+
+    Attributes:
+        qualifier: the interchange id qualifier (ISA05/ISA07), e.g. ``ZZ``, ``01``, ``12``.
+        id: the interchange id (ISA06/ISA08), at most 15 characters.
+        application_code: the application code in the group (GS02/GS03); default ``id``.
+    """
+
+    qualifier: X12Qualifier = "ZZ"
+    id: X12Identifier
+    application_code: X12Identifier | None = None
+
+    @property
+    def group_code(self) -> str:
+        """GS02/GS03: ``application_code``, else ``id``."""
+        return self.application_code or self.id
+
+
+class X12DelimitersConfig(_Section):
+    """The separators of the interchanges written to a partner (inbound ones declare their own).
+
+    Attributes:
+        element: between elements.
+        component: between the components of a composite element (ISA16).
+        segment: after each segment.
+        repetition: between repetitions of an element (ISA11), used from 005010 on.
+        line_break: write a line break after each segment terminator.
+    """
+
+    element: str = Field(default="*", min_length=1, max_length=1)
+    component: str = Field(default=">", min_length=1, max_length=1)
+    segment: str = Field(default="~", min_length=1, max_length=1)
+    repetition: str = Field(default="^", min_length=1, max_length=1)
+    line_break: bool = True
+
+    @model_validator(mode="after")
+    def _distinct_and_not_text(self) -> Self:
+        chosen = [self.element, self.component, self.segment, self.repetition]
+        if len(set(chosen)) != len(chosen):
+            raise _error("element, component, segment and repetition must all differ")
+        if any(character.isalnum() or character == " " for character in chosen):
+            raise _error("a delimiter must not be a letter, a digit or a space")
+        return self
+
+
+class X12PartnerConfig(_Section):
+    """A trading partner's X12 settings.
+
+    Attributes:
+        partner: how the partner is named (the sender of its interchanges, the receiver of
+            ours).
+        us: how we are named to this partner.
+        version: the version of the interchanges we send (GS08; ISA12 follows).
+        usage: ISA15 of what we send: ``P`` production, ``T`` test.
+        acknowledgment: which acknowledgment answers the partner's interchanges.
+        repeated_interchange: what to do with a reused interchange control number.
+        delimiters: the separators of what we send.
+        order_prefix: put before the purchase order number (BEG03) to make the AHEAD
+            ``customer_order``, unique across partners; default the partner's id in capitals
+            and a dash (``ACME-``).
+    """
+
+    partner: X12Party
+    us: X12Party
+    version: X12Version = X12Version.V4010
+    usage: Annotated[str, StringConstraints(pattern="^[PT]$")] = "P"
+    acknowledgment: X12Acknowledgment = X12Acknowledgment.AUTO
+    repeated_interchange: RepeatedInterchangePolicy = RepeatedInterchangePolicy.REJECT
+    delimiters: X12DelimitersConfig = Field(default_factory=X12DelimitersConfig)
+    order_prefix: str | None = Field(default=None, max_length=20)
+
+
+class PartnerConfig(BaseModel):
+    """A trading partner.
+
+    Besides the typed sections, a partner takes keys it does not know (available as
+    ``model_extra``), so that an adapter outside this package can keep its own partner
+    settings here.
 
     Attributes:
         name: the partner's name, for people.
+        x12: the partner's X12 settings; ``None``: the partner does not exchange X12.
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     name: Text
+    x12: X12PartnerConfig | None = None
 
 
 class ScheduleConfig(_Section):

@@ -19,11 +19,17 @@ def test_the_package_exports_exactly_its_public_api() -> None:
         "HmacConfig",
         "OAuthConfig",
         "PartnerConfig",
+        "RepeatedInterchangePolicy",
         "RetryConfig",
         "ScheduleConfig",
         "Secret",
         "StoreConfig",
         "WebhookConfig",
+        "X12Acknowledgment",
+        "X12DelimitersConfig",
+        "X12PartnerConfig",
+        "X12Party",
+        "X12Version",
         "load_deployment",
     }
     assert all(hasattr(connector.config, name) for name in connector.config.__all__)
