@@ -53,7 +53,15 @@ EXPECTED = {
         "sync_folder",
         "write_atomically",
     ],
-    "adapters.ahead": ["AHEAD_SERVICE", "AheadOrderSink", "AheadOrderSinkSettings"],
+    "adapters.ahead": [
+        "AHEAD_SERVICE",
+        "AheadInvoiceSource",
+        "AheadOrderSink",
+        "AheadOrderSinkSettings",
+        "AheadShippedOrderSource",
+        "AheadSourceError",
+        "AheadSourceSettings",
+    ],
 }
 
 PROBE = """
