@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pydantic
 import pytest
 from adapter_support import ahead_client
@@ -316,3 +317,26 @@ def test_settings_out_of_bounds_are_refused_naming_the_field(
     with pytest.raises(pydantic.ValidationError) as refused:
         AheadSourceSettings.model_validate(settings)
     assert [error["loc"][0] for error in refused.value.errors()] == [field]
+
+
+def test_server_that_ignores_offset_fails_the_read_instead_of_yielding_orders_twice(
+    tmp_path: Path,
+) -> None:
+    # No sandbox ignores offset, so a small fake server stands for one that does.
+    shipped = [
+        {"id": 7001 + number, "customer_order": f"IGN-{number}", "status": "Shipped"}
+        for number in range(4)
+    ]
+
+    def first_page_always(request: httpx.Request) -> httpx.Response:
+        page = {"count": 2, "offset": 0, "total_results": 4, "results": shipped[:2], "errors": None}
+        return httpx.Response(200, json=page)
+
+    transport = httpx.MockTransport(first_page_always)
+    with AheadClient("http://ahead.invalid", transport=transport) as fake_client:
+        source = shipped_order_source(fake_client, tmp_path, page_size=2)
+        yielded: list[Record] = []
+        with pytest.raises(AheadSourceError, match="the list is not in id order") as failed:
+            yielded.extend(source.read(None))
+    assert keys(yielded) == ["IGN-0", "IGN-1"]
+    assert "nothing more is read" in failed.value.detail
