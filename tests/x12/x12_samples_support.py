@@ -138,7 +138,15 @@ class SegmentReport:
 
 
 @dataclass(frozen=True)
+class SetProblem:
+    """A problem of a whole set, shaped as :class:`adapters.x12.ack.ReportedSetError`."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class SetReport:
     """A set's validation findings, shaped as :class:`adapters.x12.ack.ValidationReport`."""
 
     segment_errors: tuple[SegmentReport, ...] = field(default_factory=tuple)
+    set_errors: tuple[SetProblem, ...] = field(default_factory=tuple)
