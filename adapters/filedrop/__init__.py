@@ -9,13 +9,16 @@ from adapters.filedrop.files import (
     sync_folder,
     write_atomically,
 )
+from adapters.filedrop.inbox import InboxFile, inbox_files
 from adapters.filedrop.reports import RETRY_ADVICE, RecordOutcome, error_report
 
 __all__ = [
     "REPORT_SUFFIX",
     "RETRY_ADVICE",
+    "InboxFile",
     "RecordOutcome",
     "error_report",
+    "inbox_files",
     "is_complete_name",
     "move_into",
     "sync_folder",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
 import threading
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.base import AdapterContext, AdapterSettings, Record, Source, content_hash
-from adapters.filedrop import RecordOutcome, error_report, is_complete_name, move_into
+from adapters.filedrop import RecordOutcome, error_report, inbox_files, move_into
 from adapters.jsonfiles.parsing import KeyedDocument, Unreadable, read_documents
 from adapters.jsonfiles.settings import JsonFileSourceSettings
 from adapters.registry import AdapterSettingsError, SettingsProblem
@@ -20,16 +19,9 @@ from adapters.registry import AdapterSettingsError, SettingsProblem
 logger = logging.getLogger(__name__)
 
 _NANOSECONDS = 1_000_000_000
-_MTIME_DIGITS = 20
 # The identity of a file's content as far as the filesystem tells: a rewrite in place changes
 # size or mtime, a replacement by rename changes the inode.
 _Signature = tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    path: Path
-    token: str
 
 
 @dataclass
@@ -111,7 +103,7 @@ class JsonFileSource(Source):
         """
         floor = cursor or ""
         origins: set[str] = set()
-        for candidate in self._candidates():
+        for candidate in inbox_files(self.inbox, self.options.pattern):
             loaded = self._load(candidate.path)
             if loaded is None:
                 continue
@@ -191,26 +183,6 @@ class JsonFileSource(Source):
                     )
         if problems:
             raise AdapterSettingsError.for_adapter(self.context, type(self), *problems)
-
-    def _candidates(self) -> list[_Candidate]:
-        found: list[_Candidate] = []
-        with os.scandir(self.inbox) as entries:
-            for entry in entries:
-                if not (
-                    is_complete_name(entry.name)
-                    and fnmatch.fnmatchcase(entry.name, self.options.pattern)
-                ):
-                    continue
-                try:
-                    if not entry.is_file(follow_symlinks=False):
-                        continue
-                    mtime = entry.stat(follow_symlinks=False).st_mtime_ns
-                except FileNotFoundError:
-                    continue
-                found.append(
-                    _Candidate(Path(entry.path), f"{mtime:0{_MTIME_DIGITS}d}:{entry.name}")
-                )
-        return sorted(found, key=lambda candidate: candidate.token)
 
     def _load(self, path: Path) -> tuple[list[KeyedDocument], _Signature] | None:
         """The documents of one file, or ``None`` if it is gone, young and broken, or set aside."""

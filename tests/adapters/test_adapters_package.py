@@ -46,8 +46,10 @@ EXPECTED = {
     "adapters.filedrop": [
         "REPORT_SUFFIX",
         "RETRY_ADVICE",
+        "InboxFile",
         "RecordOutcome",
         "error_report",
+        "inbox_files",
         "is_complete_name",
         "move_into",
         "sync_folder",
