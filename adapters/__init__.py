@@ -7,6 +7,8 @@ its own (``adapters.jsonfiles``, ``adapters.ahead``), found through entry points
 """
 
 from adapters.base import (
+    PARTNERS_SERVICE,
+    STORE_SERVICE,
     Adapter,
     AdapterContext,
     AdapterSettings,
@@ -34,6 +36,8 @@ from adapters.registry import (
 )
 
 __all__ = [
+    "PARTNERS_SERVICE",
+    "STORE_SERVICE",
     "Adapter",
     "AdapterContext",
     "AdapterError",

@@ -24,9 +24,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+
+_Service = TypeVar("_Service")
+
+#: The names under which the connector provides shared objects in ``AdapterContext.services``.
+STORE_SERVICE = "store"
+"""The deployment's :class:`~connector.store.CheckpointStore` (control numbers, the ledger)."""
+PARTNERS_SERVICE = "partners"
+"""The deployment's trading partners: a mapping of id to
+:class:`~connector.config.PartnerConfig`."""
 
 
 def content_hash(payload: Mapping[str, Any]) -> str:
@@ -93,6 +102,22 @@ class AdapterContext:
         """``value`` resolved against the deployment folder."""
         path = Path(value)
         return path if path.is_absolute() else self.deployment_dir / path
+
+    def service(self, name: str, kind: type[_Service]) -> _Service:
+        """The shared object ``name``, checked to be a ``kind``.
+
+        Raises:
+            LookupError: the connector did not provide it (or provided something else); the
+                message names the adapter and the service.
+        """
+        found = self.services.get(name)
+        if not isinstance(found, kind):
+            provided = "is not provided" if found is None else f"is a {type(found).__name__}"
+            raise LookupError(
+                f"adapter {self.name!r} needs the service {name!r} ({kind.__name__}), which "
+                f"{provided}"
+            )
+        return found
 
 
 class Adapter:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 EXPECTED = {
     "adapters": [
+        "PARTNERS_SERVICE",
+        "STORE_SERVICE",
         "Adapter",
         "AdapterContext",
         "AdapterError",

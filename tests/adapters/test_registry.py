@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ahead import AheadOrderSink
+from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
 from adapters.registry import (
@@ -107,7 +107,11 @@ def context(tmp_path: Path) -> AdapterContext:
 
 
 def test_built_in_adapters_are_found_through_their_entry_points() -> None:
-    assert available_adapters(Role.SOURCE) == {"jsonfiles": JsonFileSource}
+    assert available_adapters(Role.SOURCE) == {
+        "ahead-invoices": AheadInvoiceSource,
+        "ahead-shipped-orders": AheadShippedOrderSource,
+        "jsonfiles": JsonFileSource,
+    }
     assert available_adapters(Role.SINK) == {
         "ahead-orders": AheadOrderSink,
         "jsonfiles": JsonFileSink,
@@ -224,3 +228,15 @@ def test_built_adapter_gets_its_validated_settings_and_context(tmp_path: Path) -
     assert isinstance(source, JsonFileSource)
     assert source.inbox == tmp_path / "drop"
     assert source.context.name == "orders-in"
+
+
+def test_an_adapter_asking_for_a_service_not_provided_is_told_which_and_by_whom(
+    tmp_path: Path,
+) -> None:
+    context = AdapterContext("acme-in", tmp_path, services={"store": "not a store"})
+
+    assert context.service("store", str) == "not a store"
+    with pytest.raises(LookupError, match=r"'acme-in' needs the service 'partners' \(dict\)"):
+        context.service("partners", dict)
+    with pytest.raises(LookupError, match="'store' .*which is a str"):
+        context.service("store", int)
