@@ -238,5 +238,5 @@ def test_an_adapter_asking_for_a_service_not_provided_is_told_which_and_by_whom(
     assert context.service("store", str) == "not a store"
     with pytest.raises(LookupError, match=r"'acme-in' needs the service 'partners' \(dict\)"):
         context.service("partners", dict)
-    with pytest.raises(LookupError, match="'store' .*which is a str"):
+    with pytest.raises(LookupError, match=r"'store' .*which is a str"):
         context.service("store", int)
