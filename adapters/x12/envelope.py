@@ -532,8 +532,8 @@ class _Walk:
         if declared != groups:
             self._interchange_problem(
                 InterchangeErrorCode.GROUP_COUNT_MISMATCH,
-                f"IEA01 is {iea.element(1)!r} but the interchange has {groups} functional "
-                f"group(s); expected {groups}",
+                f"IEA01 is {iea.element(1)!r} but the interchange has "
+                f"{_counted(groups, 'functional group')}; expected {groups}",
                 iea,
                 "IEA01",
             )
@@ -617,8 +617,8 @@ class _Walk:
         if declared != sets:
             self._group_problem(
                 GroupErrorCode.SET_COUNT_MISMATCH,
-                f"GE01 is {ge.element(1)!r} but the group has {sets} transaction set(s); "
-                f"expected {sets}",
+                f"GE01 is {ge.element(1)!r} but the group has "
+                f"{_counted(sets, 'transaction set')}; expected {sets}",
                 ge,
                 "GE01",
             )
@@ -794,7 +794,7 @@ class _Walk:
             self._add_stray_problem(run.first, run.count, run.reason)
 
     def _add_stray_problem(self, first: Segment, count: int, reason: str) -> None:
-        more = f" (and the {count - 1} segment(s) after it)" if count > 1 else ""
+        more = f" (and the {_counted(count - 1, 'segment')} after it)" if count > 1 else ""
         self._interchange_problem(
             InterchangeErrorCode.INVALID_CONTROL_STRUCTURE,
             f"segment {first.tag}{more} {reason}; expected every segment between an ST and "
@@ -827,6 +827,10 @@ class _Walk:
 def _segment_of(header: InterchangeHeader | GroupHeader) -> Segment:
     tag = "ISA" if isinstance(header, InterchangeHeader) else "GS"
     return Segment(tag, (), header.position, header.line)
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
 
 
 def _number(value: str) -> int | None:

@@ -191,7 +191,7 @@ def test_segments_outside_any_set_are_one_interchange_problem_and_the_sets_go_on
         "N1",
         11,
     )
-    assert "segment N1 (and the 1 segment(s) after it) is outside any transaction set" in (
+    assert "segment N1 (and the 1 segment after it) is outside any transaction set" in (
         stray.message
     )
     assert len(sets_of(events)) == 3
