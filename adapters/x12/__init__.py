@@ -7,7 +7,9 @@
 - :func:`build_acknowledgment` answers a received interchange with a 997 (before 005010) or a
   999, from the envelope's findings and each set's validation report.
 - :class:`InterchangeWriter` writes interchanges, adding ISA, GS, ST, SE, GE and IEA.
-- :func:`map_directory` composes the pyx12 map directory (pyx12's maps and ours).
+- :func:`validate_transaction_set` (or a reused :class:`TransactionSetValidator`) checks a set
+  against our pyx12 maps and builds its record tree; :func:`layout_document` lays out an outbound
+  document in map order for the writer; :func:`map_directory` composes the maps pyx12 reads.
 
 The shape of a transaction set for mappings is described in ``docs/x12.md``.
 """
@@ -38,6 +40,7 @@ from adapters.x12.envelope import (
     read_envelopes,
     walk_envelopes,
 )
+from adapters.x12.error_codes import ElementErrorCode, SegmentErrorCode
 from adapters.x12.errors import (
     AcknowledgmentCode,
     GroupErrorCode,
@@ -47,9 +50,17 @@ from adapters.x12.errors import (
     X12SyntaxError,
     X12WriteError,
 )
-from adapters.x12.mapdir import map_directory
+from adapters.x12.layout import LayoutError
+from adapters.x12.mapdir import MapDirectoryError, map_directory
 from adapters.x12.reader import SegmentReader
 from adapters.x12.segments import Delimiters, Segment
+from adapters.x12.validation import (
+    SetEnvelope,
+    SetResult,
+    TransactionSetValidator,
+    layout_document,
+    validate_transaction_set,
+)
 from adapters.x12.writer import (
     ElementValue,
     EnvelopeSettings,
@@ -68,6 +79,7 @@ __all__ = [
     "AcknowledgmentSet",
     "AcknowledgmentType",
     "Delimiters",
+    "ElementErrorCode",
     "ElementValue",
     "EnvelopeEvent",
     "EnvelopeLevel",
@@ -80,17 +92,23 @@ __all__ = [
     "InterchangeErrorCode",
     "InterchangeHeader",
     "InterchangeWriter",
+    "LayoutError",
     "LineBreak",
+    "MapDirectoryError",
     "OutboundSegment",
     "Repeated",
     "ReportedElement",
     "ReportedSegment",
     "ReportedSetError",
     "Segment",
+    "SegmentErrorCode",
     "SegmentReader",
+    "SetEnvelope",
     "SetErrorCode",
+    "SetResult",
     "SetSummary",
     "TransactionSet",
+    "TransactionSetValidator",
     "UsageIndicator",
     "ValidationReport",
     "X12Error",
@@ -98,7 +116,9 @@ __all__ = [
     "X12WriteError",
     "acknowledgment_type",
     "build_acknowledgment",
+    "layout_document",
     "map_directory",
     "read_envelopes",
+    "validate_transaction_set",
     "walk_envelopes",
 ]
