@@ -860,6 +860,19 @@ def _element_error(
     position = parent.seq if in_composite else element.seq
     component = element.seq if in_composite else None
     error_code = ElementErrorCode(code)
+    given = item.data.elements[position - 1] if position <= len(item.data.elements) else None
+    if (
+        error_code is ElementErrorCode.INVALID_CHARACTER_IN_DATA_ELEMENT
+        and not in_composite
+        and given is not None
+        and len(given.elements) > 1
+    ):
+        problem = (
+            f"is {value!r}: it holds {len(given.elements)} components, but it is a simple "
+            "element; the component separator cannot appear in it"
+        )
+    else:
+        problem = _problem(element, error_code, value, root)
     return ElementError(
         element_id=element.id,
         position=position,
@@ -868,7 +881,7 @@ def _element_error(
         code=error_code,
         bad_value=value,
         message=f"{item.where}: {element.id} ({element.name}, data element "
-        f"{element.data_ele}) {_problem(element, error_code, value, root)}",
+        f"{element.data_ele}) {problem}",
     )
 
 
@@ -891,6 +904,10 @@ def _problem(element: Any, code: ElementErrorCode, value: str | None, root: Any)
     if code is ElementErrorCode.INVALID_TIME:
         return f"is {shown}, not a valid time; expected HHMM or HHMMSS"
     if code is ElementErrorCode.INVALID_CHARACTER_IN_DATA_ELEMENT:
+        if value is not None and value.startswith("<") and value.endswith(">"):
+            return f"contains the control character {value}, which X12 data cannot hold"
+        if value is not None and value != value.rstrip(" "):
+            return f"is {shown}: trailing spaces are not allowed"
         data_type = element.data_type or ""
         expected = _TYPE_EXPECTATIONS.get(data_type)
         if expected is None and data_type.startswith("N"):

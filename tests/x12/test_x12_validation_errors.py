@@ -340,6 +340,51 @@ def test_a_bad_set_leaves_the_next_one_unharmed(x12_validator: TransactionSetVal
     assert result.accepted
 
 
+@pytest.mark.parametrize(
+    ("segment", "position", "fragment"),
+    [
+        (
+            "N1*ST*STORE 118 *92*0118",
+            2,
+            "N102 (Name, data element 93) is 'STORE 118 ': trailing spaces are not allowed",
+        ),
+        (
+            "N1*ST*STORE\t118",
+            2,
+            "N102 (Name, data element 93) contains the control character <HT>",
+        ),
+        (
+            "N1*ST*STORE>118",
+            2,
+            "N102 (Name, data element 93) is 'STORE>118': it holds 2 components, but it is a "
+            "simple element",
+        ),
+        (
+            "TD1*CTN25*1O",
+            2,
+            "TD102 (Lading Quantity, data element 80) is '1O', which is not a whole number, "
+            "digits only",
+        ),
+    ],
+)
+def test_an_invalid_character_is_explained(
+    segment: str, position: int, fragment: str, x12_validator: TransactionSetValidator
+):
+    segments = set_segments(
+        f"""
+        BEG*00*SA*PO1**20250115
+        {segment}
+        PO1*1*2*EA
+        """
+    )
+
+    result = x12_validator.validate(segments, Delimiters("*", ">", "~"), ENVELOPE_850_4010)
+
+    [error] = result.segment_errors
+    assert error.element_errors[0].position == position
+    assert fragment in error.element_errors[0].message
+
+
 def test_a_code_list_can_be_left_unchecked(x12_map_dir, x12_validator: TransactionSetValidator):
     segments = set_segments(
         """
