@@ -69,7 +69,8 @@ def map_directory(cache_dir: Path | None = None, *, maps_source: Path | None = N
 
     Raises:
         MapDirectoryError: our maps are inconsistent (a map named by the index is missing, an
-            envelope is missing, ...), or pyx12's map folder cannot be found.
+            envelope is missing, ...), pyx12's map folder cannot be found, or the cache folder
+            cannot be written.
     """
     source = maps_source if maps_source is not None else Path(__file__).with_name("maps")
     inputs = _Inputs.gather(_pyx12_map_folder(), source)
@@ -78,8 +79,14 @@ def map_directory(cache_dir: Path | None = None, *, maps_source: Path | None = N
     target = root / digest[:20]
     if _is_complete(target, digest):
         return target
-    root.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{digest[:20]}-", dir=root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{digest[:20]}-", dir=root))
+    except OSError as error:
+        raise MapDirectoryError(
+            f"{root}: cannot write the composed X12 maps here ({error}); give a writable "
+            f"cache_dir or set {_CACHE_DIR_VARIABLE}"
+        ) from error
     try:
         _compose(inputs, building)
         (building / _COMPLETE_MARKER).write_text(digest, encoding="utf-8")

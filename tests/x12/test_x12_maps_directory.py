@@ -143,3 +143,11 @@ def test_the_cache_folder_comes_from_the_environment_when_not_given(
     directory = map_directory(maps_source=maps_copy)
 
     assert directory.parent == tmp_path / "from-env" / "x12-maps"
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path, maps_copy: Path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+
+    with pytest.raises(MapDirectoryError, match="cannot write the composed X12 maps here"):
+        map_directory(blocked, maps_source=maps_copy)
