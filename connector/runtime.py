@@ -27,12 +27,18 @@ from connector.api import AheadClient
 from connector.config import ConfigError, ConfigProblem, Deployment, FlowConfig, load_deployment
 from connector.config.documents import ConfigPath, dotted, problem_at, read_yaml
 from connector.engine import Engine, Flow, FlowPolicy, PassThroughMapping, ProgressEvent, RunReport
+from connector.engine.mapping import Mapping as FlowMapping
+from connector.mapping import (
+    PASSTHROUGH_MAPPING,
+    AheadLookups,
+    DeclarativeMapping,
+    InvalidTargetError,
+    MappingLibrary,
+    UnknownMappingError,
+)
 from connector.store import CheckpointStore, StoreError
 
 __all__ = ["PASSTHROUGH_MAPPING", "Runtime", "UnknownFlowError", "open_store"]
-
-PASSTHROUGH_MAPPING = "passthrough"
-"""The only mapping name understood until the declarative mapping engine lands."""
 
 
 class UnknownFlowError(LookupError):
@@ -97,6 +103,7 @@ class Runtime:
         engine: Engine,
         flows: dict[str, Flow],
         resources: ExitStack,
+        lookups: Mapping[str, AheadLookups] | None = None,
     ) -> None:
         self.deployment = deployment
         self.store = store
@@ -104,6 +111,8 @@ class Runtime:
         self.engine = engine
         self.flows = flows
         self._resources = resources
+        # Each flow with a mapping file has its own lookups, loaded once per run.
+        self._lookups = dict(lookups or {})
 
     def __repr__(self) -> str:
         return f"<Runtime {str(self.deployment.directory)!r} flows={sorted(self.flows)}>"
@@ -139,13 +148,30 @@ class Runtime:
             resources.callback(store.close)
             ahead = resources.enter_context(deployment.ahead_client())
             adapters = _build_adapters(deployment, ahead, resources)
-            flows = {
-                name: _build_flow(deployment, name, config, adapters)
-                for name, config in deployment.config.flows.items()
-                if config.enabled
-            }
+            mappings = _FlowMappings(deployment, ahead)
+            flows: dict[str, Flow] = {}
+            problems: list[ConfigProblem] = []
+            for name, config in deployment.config.flows.items():
+                if not config.enabled:
+                    continue
+                try:
+                    mapping = mappings.build(name, config)
+                except ConfigError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                flows[name] = _build_flow(name, config, adapters, mapping)
+            if problems:
+                raise ConfigError(problems)
             engine = Engine(store, owner=owner)
-            runtime = cls(deployment, store, ahead, engine, flows, resources.pop_all())
+            runtime = cls(
+                deployment,
+                store,
+                ahead,
+                engine,
+                flows,
+                resources.pop_all(),
+                lookups=mappings.lookups,
+            )
         return runtime
 
     def run_flow(
@@ -164,10 +190,17 @@ class Runtime:
             progress: called once per record as it settles.
             stop: when set, the run finishes or releases the records in flight and returns.
 
+        The reference data a flow's mapping looks up (countries, ship methods, the catalog)
+        is loaded again for each run.
+
         Raises:
             UnknownFlowError: the deployment has no enabled flow ``name``.
         """
-        return self.engine.run(self.flow(name), dry_run=dry_run, progress=progress, stop=stop)
+        flow = self.flow(name)
+        lookups = self._lookups.get(name)
+        if lookups is not None:
+            lookups.refresh()
+        return self.engine.run(flow, dry_run=dry_run, progress=progress, stop=stop)
 
     def flow(self, name: str) -> Flow:
         """The enabled flow ``name``.
@@ -228,20 +261,39 @@ def _build_adapters(
     return adapters
 
 
+class _FlowMappings:
+    """Builds each flow's mapping: ``passthrough``, or a mapping file found by name in the
+    deployment's ``mappings/`` or the stock mappings, with lookups over the AHEAD client."""
+
+    def __init__(self, deployment: Deployment, ahead: AheadClient) -> None:
+        self.deployment = deployment
+        self.ahead = ahead
+        self.lookups: dict[str, AheadLookups] = {}
+        self._library: MappingLibrary | None = None
+
+    def build(self, flow: str, config: FlowConfig) -> FlowMapping:
+        if config.mapping == PASSTHROUGH_MAPPING:
+            return PassThroughMapping()
+        where: ConfigPath = ("flows", flow, "mapping")
+        try:
+            definition = self.library().load(config.mapping)
+        except UnknownMappingError as exc:
+            message = f"{exc}; or {PASSTHROUGH_MAPPING!r} to send records unchanged"
+            raise ConfigError([_problem(self.deployment, where, message)]) from None
+        except InvalidTargetError as exc:
+            raise ConfigError([_problem(self.deployment, where, str(exc))]) from None
+        lookups = self.lookups[flow] = AheadLookups(self.ahead)
+        return DeclarativeMapping(definition, lookups, relative_to=self.deployment.directory)
+
+    def library(self) -> MappingLibrary:
+        if self._library is None:
+            self._library = MappingLibrary.for_deployment(self.deployment.directory)
+        return self._library
+
+
 def _build_flow(
-    deployment: Deployment, name: str, config: FlowConfig, adapters: dict[str, Adapter]
+    name: str, config: FlowConfig, adapters: dict[str, Adapter], mapping: FlowMapping
 ) -> Flow:
-    if config.mapping != PASSTHROUGH_MAPPING:
-        raise ConfigError(
-            [
-                _problem(
-                    deployment,
-                    ("flows", name, "mapping"),
-                    f"unknown mapping {config.mapping!r}: only {PASSTHROUGH_MAPPING!r} is "
-                    "available (the declarative mapping engine is not part of this version)",
-                )
-            ]
-        )
     source, sink = adapters[config.source], adapters[config.sink]
     # The loader checks that a flow's ends name adapters of the right role.
     assert isinstance(source, Source)
@@ -253,7 +305,7 @@ def _build_flow(
         lease_seconds=config.lease_seconds,
         single_runner=config.single_runner,
     )
-    return Flow(name, source, sink, mapping=PassThroughMapping(), policy=policy)
+    return Flow(name, source, sink, mapping=mapping, policy=policy)
 
 
 def _setting_path(adapter: str, field: str | None) -> ConfigPath:
