@@ -13,21 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["HierarchyProblem", "TreeBuilder", "segment_values"]
+__all__ = ["HierarchyProblem", "Tree", "TreeBuilder", "segment_values"]
 
 Tree = dict[str, Any]
+"""A transaction set, a loop item or a segment: keys as docs/x12.md describes them."""
 
 # Loops that enclose the transaction set; they never appear in the tree.
 _ENVELOPE_LOOPS = frozenset({"ISA_LOOP", "GS_LOOP"})
 _SET_LOOP = "ST_LOOP"
 _LEFT_OUT_SEGMENTS = frozenset({"ST", "SE"})
 _HIERARCHICAL_SEGMENT = "HL"
-
-
-class MapElement(Protocol):
-    """The part of a pyx12 element or composite node the tree reads."""
-
-    id: str | None
 
 
 class MapSegment(Protocol):
