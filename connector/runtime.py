@@ -21,7 +21,14 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.ahead import AHEAD_SERVICE
-from adapters.base import Adapter, AdapterContext, Sink, Source
+from adapters.base import (
+    PARTNERS_SERVICE,
+    STORE_SERVICE,
+    Adapter,
+    AdapterContext,
+    Sink,
+    Source,
+)
 from adapters.registry import AdapterError, AdapterSettingsError, load_adapter_class
 from connector.api import AheadClient
 from connector.config import ConfigError, ConfigProblem, Deployment, FlowConfig, load_deployment
@@ -147,7 +154,7 @@ class Runtime:
             store = open_store(deployment)
             resources.callback(store.close)
             ahead = resources.enter_context(deployment.ahead_client())
-            adapters = _build_adapters(deployment, ahead, resources)
+            adapters = _build_adapters(deployment, store, ahead, resources)
             mappings = _FlowMappings(deployment, ahead)
             flows: dict[str, Flow] = {}
             problems: list[ConfigProblem] = []
@@ -231,13 +238,18 @@ class Runtime:
 
 
 def _build_adapters(
-    deployment: Deployment, ahead: AheadClient, resources: ExitStack
+    deployment: Deployment, store: CheckpointStore, ahead: AheadClient, resources: ExitStack
 ) -> dict[str, Adapter]:
     """Every adapter of the deployment, each closed by ``resources``; all problems at once."""
     adapters: dict[str, Adapter] = {}
     problems: list[ConfigProblem] = []
+    services = {
+        AHEAD_SERVICE: ahead,
+        STORE_SERVICE: store,
+        PARTNERS_SERVICE: deployment.config.partners,
+    }
     for name, config in deployment.config.adapters.items():
-        context = AdapterContext(name, deployment.directory, services={AHEAD_SERVICE: ahead})
+        context = AdapterContext(name, deployment.directory, services=services)
         try:
             adapter_class = load_adapter_class(config.role, config.kind)
             settings = deployment.adapter_settings(name, adapter_class.settings_model)

@@ -16,6 +16,8 @@ import pytest
 from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
+from adapters.x12.inbox import X12InboxSource
+from adapters.x12.outbox import X12OutboxSink
 from adapters.registry import (
     AdapterSettingsError,
     InvalidAdapterError,
@@ -111,10 +113,12 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "ahead-invoices": AheadInvoiceSource,
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
+        "x12-inbox": X12InboxSource,
     }
     assert available_adapters(Role.SINK) == {
         "ahead-orders": AheadOrderSink,
         "jsonfiles": JsonFileSink,
+        "x12-outbox": X12OutboxSink,
     }
 
 
