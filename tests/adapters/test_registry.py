@@ -134,8 +134,8 @@ def test_unknown_kind_names_the_kind_and_the_known_kinds() -> None:
         load_adapter_class(Role.SINK, "netsuite")
     message = str(caught.value)
     assert "'netsuite'" in message
-    assert "ahead-orders, jsonfiles" in message
-    assert caught.value.known == ("ahead-orders", "jsonfiles")
+    assert "ahead-orders, jsonfiles, x12-outbox" in message
+    assert caught.value.known == ("ahead-orders", "jsonfiles", "x12-outbox")
 
 
 def test_third_party_adapter_is_found_and_built_like_a_built_in_one(
