@@ -23,6 +23,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +44,7 @@ from adapters.x12.envelope import FUNCTIONAL_IDS
 from adapters.x12.errors import X12WriteError
 from adapters.x12.layout import LayoutError
 from adapters.x12.partners import trading_partner
+from adapters.x12.stamps import stamped
 from adapters.x12.validation import TransactionSetValidator
 from adapters.x12.writer import InterchangeWriter
 from connector.store import CheckpointStore, ControlKind, Direction
@@ -114,8 +116,13 @@ class X12OutboxSink(Sink):
             SinkRejectedError: the document does not fit the map (every problem named).
             SinkUnavailableError: the file could not be written; nothing was published.
         """
+        written_at = datetime.now(UTC)
         try:
-            segments = self._validator.layout(document, self.set_id, self._envelope.group_version)
+            segments = self._validator.layout(
+                stamped(document, self.set_id, written_at),
+                self.set_id,
+                self._envelope.group_version,
+            )
         except LayoutError as exc:
             raise SinkRejectedError(
                 f"the {self.set_id} for {record.key} does not fit the map: {exc}"
@@ -124,7 +131,9 @@ class X12OutboxSink(Sink):
         interchange = self._next(ControlKind.INTERCHANGE)
         buffer = io.BytesIO()
         try:
-            with InterchangeWriter(buffer, self._envelope, interchange) as writer:
+            with InterchangeWriter(
+                buffer, self._envelope, interchange, timestamp=written_at
+            ) as writer:
                 writer.begin_group(FUNCTIONAL_IDS[self.set_id], self._next(ControlKind.GROUP))
                 writer.write_set(self.set_id, self._next(ControlKind.TRANSACTION_SET), segments)
         except X12WriteError as exc:
