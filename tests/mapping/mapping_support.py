@@ -18,7 +18,9 @@ from connector.mapping import (
     MappingResult,
     ModelTarget,
     TargetRegistry,
+    ValidatorTarget,
     load_mapping,
+    x12_document_issues,
 )
 
 #: Reference data for tests of mapping logic that need no server.
@@ -145,9 +147,12 @@ class ShipmentNotice(BaseModel):
 
 
 def targets_with_shipment() -> TargetRegistry:
-    """The standard targets plus ``test.shipment``."""
+    """The standard targets plus ``test.shipment``; ``x12.856`` and ``x12.810`` are the
+    engine's generic shape check, whatever X12 validator is installed."""
     registry = TargetRegistry.standard()
     registry.register(ModelTarget("test.shipment", ShipmentNotice))
+    for name in ("x12.856", "x12.810"):
+        registry.register(ValidatorTarget(name, x12_document_issues))
     return registry
 
 
