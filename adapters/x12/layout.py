@@ -213,7 +213,7 @@ class _Layout:
         for key in value:
             if key not in by_id:
                 self.problems.append(
-                    f"{place}: unknown element {key!r} in {node.id}; its elements are "
+                    f"{place}.{key}: {key!r} is not an element of {node.id}; its elements are "
                     f"{node.children[0].id} to {node.children[-1].id}"
                 )
         elements: list[ElementValue] = []

@@ -151,7 +151,8 @@ def test_unknown_keys_are_errors_naming_the_key_and_the_loop(
     assert raised.value.problems == [
         "SHIPMENT: unknown key 'SHIPMENT' in the document's top level; expected one of: "
         "BSN, CTT, DTM, HL_loop",
-        "HL_loop[0].REF[1]: unknown element 'REF09' in REF; its elements are REF01 to REF04",
+        "HL_loop[0].REF[1].REF09: 'REF09' is not an element of REF; its elements are REF01 to "
+        "REF04",
         "HL_loop[0].HL_loop[0].TRACKING: unknown key 'TRACKING' in an item of HL_loop; "
         "expected one of: DTM, FOB, HL, HL_loop, LIN, MAN, MEA, N1_loop, PER, PID, PKG, PO4, "
         "PRF, REF, SLN, SN1, TD1, TD3, TD4, TD5",
