@@ -1,6 +1,8 @@
-"""``ahead-connector demo``: a walk through the AHEAD API against a sandbox in this process.
+"""``ahead-connector demo``: the X12 story end to end, or (``--api``) a walk through the AHEAD API,
+against a sandbox in this process.
 
-Every step is a small function that calls the API with the client, as an integration would,
+The X12 demo is told by :mod:`connector.demo.x12`; this module shows it. In the API walk, every
+step is a small function that calls the API with the client, as an integration would,
 and prints what it did. The sandbox runs inside the process (no port, no network); orders
 move only when the demo advances them through the sandbox's control endpoint, so every run
 tells the same story. The OAuth token cache lives in a temporary directory that is removed at
@@ -17,12 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 import httpx
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.filedrop import REPORT_SUFFIX
 from connector.api import AheadClient, OAuthApp, OAuthAuth, TokenCache
 from connector.api.client import error_for_response
 from connector.api.endpoints import SANDBOX_ORDER_ADVANCE_PATH
@@ -43,9 +48,10 @@ from connector.api.models import (
     RmaCreate,
     RmaRequestType,
 )
-from connector.cli.errors import reported_errors
+from connector.cli.errors import UsageError, reported_errors
 from connector.cli.local_sandbox import LocalSandbox, local_sandbox
 from connector.cli.output import stdout_console
+from connector.demo.x12 import DemoResult, run_x12_demo
 from connector.sandbox.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -84,7 +90,109 @@ class _Walk:
         self.console.print(text)
 
 
-def run_demo() -> None:
+def run_demo(
+    api: Annotated[
+        bool,
+        typer.Option("--api", help="Walk through the AHEAD API itself instead of the X12 flow."),
+    ] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--folder",
+            help="Create the demo deployment here (a new or empty folder); default a new "
+            "temporary folder.",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Run the demo: an X12 trading partner's orders through AHEAD and back, on a sandbox in
+    this process (no setup, no network)."""
+    if api:
+        walk_through_api()
+        return
+    show_x12_demo(folder)
+
+
+def show_x12_demo(folder: Path | None = None) -> None:
+    """Run the X12 demo and show what happened and where the files are."""
+    console = stdout_console()
+    console.print(
+        "[bold]ahead-connector demo[/]: purchase orders from an X12 trading partner become "
+        "AHEAD orders; acknowledgments, ship notices and invoices go back as X12"
+    )
+    if folder is not None and folder.exists() and any(folder.iterdir()):
+        raise UsageError(f"{folder} is not empty; give a new or empty folder")
+    step = 0
+
+    def narrate(text: str) -> None:
+        nonlocal step
+        step += 1
+        _title(console, step, text)
+
+    with reported_errors():
+        result = run_x12_demo(narrate, deployment=folder)
+    _x12_summary(console, result)
+
+
+def _x12_summary(console: Console, result: DemoResult) -> None:
+    console.print()
+    console.rule("[bold cyan]What happened", align="left")
+    runs = Table("flow", "status", "read", "sent", "failed", "problems")
+    for report in result.reports:
+        counts = report.counts
+        problems = "; ".join(f"{key}: {message}" for key, message in report.errors)
+        runs.add_row(
+            report.flow,
+            str(report.status),
+            str(counts.seen),
+            str(counts.submitted),
+            str(counts.failed + counts.dead),
+            escape(problems) or "-",
+        )
+    console.print(runs)
+    orders = Table("AHEAD order", "customer_order", "purchase_order", "ship method", "status")
+    for order in result.orders:
+        orders.add_row(
+            str(order.id),
+            order.customer_order,
+            order.purchase_order or "",
+            order.ship_method or "",
+            str(order.status),
+        )
+    console.print(orders)
+    where = Table("file", "what it is", title=f"Files in {escape(str(result.deployment))}")
+    for folder in ("outbox", "archive", "error"):
+        for path in result.files(folder):
+            where.add_row(f"{folder}/{escape(path.name)}", _describe(folder, path.name))
+    console.print(where)
+    for path in result.files("error"):
+        if path.name.endswith(REPORT_SUFFIX):
+            console.rule(f"error/{escape(path.name)}", align="left")
+            console.print(escape(path.read_text(encoding="utf-8")), highlight=False)
+    console.print(
+        f"The deployment is kept in [bold]{escape(str(result.deployment))}[/] "
+        "(connector.yaml, inbox/, outbox/, archive/, error/, state.db): read the files, and "
+        "remove the folder when done."
+    )
+
+
+def _describe(folder: str, name: str) -> str:
+    if folder == "archive":
+        return "inbound file, every purchase order in it delivered"
+    if folder == "error":
+        if name.endswith(REPORT_SUFFIX):
+            return "the report on the file beside it"
+        return "inbound file with a rejected transaction set (the good ones went on)"
+    kinds = {
+        "997": "997 functional acknowledgment (004010)",
+        "999": "999 implementation acknowledgment (005010)",
+        "856": "856 ship notice: tracking and serial numbers",
+        "810": "810 invoice",
+    }
+    return kinds.get(name.split("-", 1)[0], "outbound file")
+
+
+def walk_through_api() -> None:
     """Walk through the AHEAD API against a sandbox inside this process.
 
     Authenticates with OAuth, reads the reference data and the catalog, submits two orders
