@@ -1,4 +1,8 @@
-"""Fixtures shared by every test folder: a PostgreSQL schema of its own for each test session.
+"""Fixtures shared by every test folder: a cache folder and a PostgreSQL schema of the test
+session's own.
+
+The cache (``AHEAD_CONNECTOR_CACHE_DIR``, where the X12 adapter composes its pyx12 maps) is a
+temporary folder, so tests never write to the user's cache.
 
 The server comes from ``AHEAD_TEST_POSTGRES_URL`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). When it cannot be reached, tests that need
@@ -19,6 +23,18 @@ from sqlalchemy.pool import NullPool
 
 POSTGRES_URL_VARIABLE = "AHEAD_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    variable = "AHEAD_CONNECTOR_CACHE_DIR"
+    before = os.environ.get(variable)
+    os.environ[variable] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ[variable]
+    else:
+        os.environ[variable] = before
 
 
 def _running_in_ci() -> bool:
