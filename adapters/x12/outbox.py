@@ -160,10 +160,16 @@ class X12OutboxSink(Sink):
         """The file written for ``record.key``, finishing a publication a crash interrupted."""
         entry = self.store.find_document(self.context.name, record.key, str(self.outbox))
         final, temporary = self._paths(record)
-        if entry is None:
-            temporary.unlink(missing_ok=True)
-            return None
-        if temporary.exists():
+        try:
+            if entry is None:
+                temporary.unlink(missing_ok=True)
+                return None
+            unfinished = temporary.exists()
+        except OSError as exc:
+            raise SinkUnavailableError(
+                f"cannot look into the outbox {self.outbox}: {exc}"
+            ) from None
+        if unfinished:
             self._publish(temporary, final)
         return entry.remote_ref or final.name
 
