@@ -24,9 +24,9 @@ What happens to a file:
 Records:
     key: the partner's order prefix and the PO number (BEG03), e.g. ``ACME-4500012345``: the
         AHEAD ``customer_order``, unique across partners.
-    payload: the set's tree (``docs/x12.md``) with its ``envelope``.
-    content hash: of the tree and the partner only, not of the envelope: the same order sent
-        again in a new interchange is the same record, not a change.
+    payload: the set's tree (``docs/x12.md``) with its ``envelope``, which leaves out control
+        numbers, dates and times: the same order sent again in a new interchange is the same
+        record (same content hash), not a change.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from typing import Any
 from pydantic import Field
 
 from adapters.base import STORE_SERVICE, AdapterContext, AdapterSettings, Record, Source
-from adapters.base import content_hash as hash_of
 from adapters.filedrop import (
     RecordOutcome,
     error_report,
@@ -70,6 +69,18 @@ __all__ = ["X12InboxSettings", "X12InboxSource"]
 logger = logging.getLogger(__name__)
 
 _ORDERS = "850"
+# What the envelope says that stays the same when the partner sends an order again: control
+# numbers, dates and times are left out, so the same order in a new interchange has the same
+# content hash (a duplicate, not a change).
+_STABLE_INTERCHANGE_FIELDS = (
+    "sender_qualifier",
+    "sender_id",
+    "receiver_qualifier",
+    "receiver_id",
+    "version",
+    "usage",
+)
+_STABLE_GROUP_FIELDS = ("functional_id", "sender_id", "receiver_id", "version")
 _RECEIVED = "received"
 _CHUNK = 1 << 20
 _MAX_CONTROL_NUMBER = 999_999_999
@@ -247,6 +258,9 @@ class X12InboxSource(Source):
                     if record is not None:
                         yield record
                 elif isinstance(event, InterchangeEnd):
+                    entry.problems.extend(str(problem) for problem in event.problems)
+                    for group in event.groups:
+                        entry.problems.extend(str(problem) for problem in group.problems)
                     if not self._refused(event.header, entry, refusals):
                         self._acknowledge_interchange(event, reports, digest)
                     refusals.pop(event.header.control_number, None)
@@ -321,19 +335,13 @@ class X12InboxSource(Source):
             "envelope": {
                 "partner": self.partner.id,
                 "customer_order": key,
-                "interchange": header.envelope_fields(),
-                "group": event.group.envelope_fields(),
-                "transaction_set": {"id": event.set_id, "control_number": event.control_number},
+                "interchange": _stable(header.envelope_fields(), _STABLE_INTERCHANGE_FIELDS),
+                "group": _stable(event.group.envelope_fields(), _STABLE_GROUP_FIELDS),
+                "transaction_set": {"id": event.set_id},
             },
             **tree,
         }
-        record = Record(
-            key,
-            payload,
-            hash_of({"partner": self.partner.id, "tree": tree}),
-            cursor=token,
-            origin=entry.origin,
-        )
+        record = Record.of(key, payload, cursor=token, origin=entry.origin)
         with self._lock:
             if key in entry.expected and entry.expected[key] != record.content_hash:
                 entry.problems.append(
@@ -504,6 +512,10 @@ class X12InboxSource(Source):
             return str(path.relative_to(self.context.deployment_dir))
         except ValueError:
             return str(path)
+
+
+def _stable(fields: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: fields[name] for name in names}
 
 
 def _digest(path: Path) -> tuple[str, int]:
