@@ -120,8 +120,6 @@ def show_x12_demo(folder: Path | None = None) -> None:
         "[bold]ahead-connector demo[/]: purchase orders from an X12 trading partner become "
         "AHEAD orders; acknowledgments, ship notices and invoices go back as X12"
     )
-    if folder is not None and folder.exists() and any(folder.iterdir()):
-        raise UsageError(f"{folder} is not empty; give a new or empty folder")
     step = 0
 
     def narrate(text: str) -> None:
@@ -130,6 +128,8 @@ def show_x12_demo(folder: Path | None = None) -> None:
         _title(console, step, text)
 
     with reported_errors():
+        if folder is not None and folder.exists() and any(folder.iterdir()):
+            raise UsageError(f"{folder} is not empty; give a new or empty folder")
         result = run_x12_demo(narrate, deployment=folder)
     _x12_summary(console, result)
 

@@ -15,11 +15,12 @@ from connector.sandbox import LifecycleConfig, SandboxConfig, SandboxServer
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AHEAD_* setting of the machine running the tests reaches the command line, and no
-    token cache is ever written outside the test's own directory."""
+    token cache or composed X12 maps are ever written outside the test's own directory."""
     for name in list(os.environ):
         if name.startswith("AHEAD_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("AHEAD_CONNECTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("AHEAD_CONNECTOR_CACHE_DIR", str(tmp_path / "cache"))
     # Wide enough that no table cell the tests look for is folded across lines.
     monkeypatch.setenv("COLUMNS", "200")
 

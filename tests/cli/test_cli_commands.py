@@ -65,7 +65,7 @@ def test_both_a_secret_and_a_secret_file_is_bad_input(tmp_path: Path) -> None:
     assert "from-file" not in result.output
 
 
-def test_the_demo_walks_through_the_api_and_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_the_demo_runs_the_x12_story_and_keeps_the_files_to_read(tmp_path: Path) -> None:
     temporary, home = tmp_path / "tmp", tmp_path / "home"
     temporary.mkdir()
     home.mkdir()
@@ -73,6 +73,43 @@ def test_the_demo_walks_through_the_api_and_leaves_nothing_behind(tmp_path: Path
 
     result = subprocess.run(
         [str(SCRIPT), "demo"], env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    [deployment] = list(temporary.iterdir())
+    assert deployment.name.startswith("ahead-x12-demo-")
+    assert f"The deployment is kept in {deployment}" in result.stdout.replace("\n", "")
+    for shown in ("acme-orders", "acme-shipments", "acme-invoices", "ACME-4500012347"):
+        assert shown in result.stdout
+    assert "BEG01 (Transaction Set Purpose Code, data element 353) is '09'" in result.stdout
+    outbox = sorted(path.name[:3] for path in (deployment / "outbox").iterdir())
+    assert outbox == ["810"] * 3 + ["856"] * 3 + ["997", "999"]
+    assert list(home.iterdir()) == []
+
+
+def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "something.txt").write_text("mine")
+
+    result = subprocess.run(
+        [str(SCRIPT), "demo", "--folder", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "is not empty" in result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["something.txt"]
+
+
+def test_the_api_demo_walks_through_the_api_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    temporary, home = tmp_path / "tmp", tmp_path / "home"
+    temporary.mkdir()
+    home.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "HOME": str(home), "COLUMNS": "200"}
+
+    result = subprocess.run(
+        [str(SCRIPT), "demo", "--api"], env=env, capture_output=True, text=True, check=False
     )
 
     assert result.returncode == 0, result.stderr
