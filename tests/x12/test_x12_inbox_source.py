@@ -276,3 +276,62 @@ def test_a_partner_the_deployment_does_not_know_is_named_in_the_error(
 
     with pytest.raises(AdapterSettingsError, match=r"no trading partner 'globex'.*known: acme"):
         X12InboxSource(X12InboxSettings(partner="globex"), context)
+
+
+def _without(segments: list[str], tag: str) -> list[str]:
+    kept = [segment for segment in segments if not segment.startswith(f"{tag}*")]
+    control = kept[0].split("*")[2]
+    return [*kept[:-1], f"SE*{len(kept)}*{control}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "bad_set", "acknowledged", "reported"),
+    [
+        (
+            "missing mandatory segment",
+            _without(order_set(2, "4500012346"), "BEG"),
+            "AK3*BEG*2**3~",
+            "BEG",
+        ),
+        (
+            "wrong segment count",
+            [*order_set(2, "4500012346")[:-1], "SE*99*0002"],
+            "AK5*R*4~",
+            "SE01",
+        ),
+        (
+            "bad code",
+            order_set(2, "4500012346", purpose="99"),
+            "AK4*1*353*7*99~",
+            "BEG01",
+        ),
+        (
+            "wrong control number in SE",
+            [*order_set(2, "4500012346")[:-1], "SE*10*9999"],
+            "AK5*R*3~",
+            "SE02",
+        ),
+    ],
+)
+def test_an_invalid_set_gets_its_997_codes_and_a_report_and_the_good_set_still_goes_on(
+    tmp_path: Path,
+    store: CheckpointStore,
+    name: str,
+    bad_set: list[str],
+    acknowledged: str,
+    reported: str,
+) -> None:
+    text = orders_file(101, [order_set(1, "4500012345"), bad_set])
+    drop(tmp_path / "inbox", "po.x12", text)
+
+    keys = _acknowledge_all(inbox_source(tmp_path, store))
+
+    assert keys == ["ACME-4500012345"], name
+    [acknowledgment] = _outbox(tmp_path)
+    written = (tmp_path / "outbox" / acknowledgment).read_text()
+    assert "AK2*850*0001~\nAK5*A~" in written
+    assert acknowledged in written, written
+    assert "AK9*P*2*2*1~" in written
+    report = (tmp_path / "error" / "po.x12.error.txt").read_text()
+    assert reported in report
+    assert "ACME-4500012345  delivered" in report
