@@ -9,6 +9,7 @@ from adapters.filedrop.files import (
     sync_folder,
     write_atomically,
 )
+from adapters.filedrop.folders import InboxFolders
 from adapters.filedrop.inbox import InboxFile, inbox_files
 from adapters.filedrop.reports import RETRY_ADVICE, RecordOutcome, error_report
 
@@ -16,6 +17,7 @@ __all__ = [
     "REPORT_SUFFIX",
     "RETRY_ADVICE",
     "InboxFile",
+    "InboxFolders",
     "RecordOutcome",
     "error_report",
     "inbox_files",

@@ -6,15 +6,14 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.base import AdapterContext, AdapterSettings, Record, Source, content_hash
-from adapters.filedrop import RecordOutcome, error_report, inbox_files, move_into
+from adapters.filedrop import InboxFolders, RecordOutcome, inbox_files
 from adapters.jsonfiles.parsing import KeyedDocument, Unreadable, read_documents
 from adapters.jsonfiles.settings import JsonFileSourceSettings
-from adapters.registry import AdapterSettingsError, SettingsProblem
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +88,12 @@ class JsonFileSource(Source):
             raise TypeError(f"JsonFileSource takes JsonFileSourceSettings, not {settings!r}")
         super().__init__(settings, context)
         self.options = settings
-        self.inbox = context.path(settings.inbox)
-        self.archive = context.path(settings.archive or self.inbox.parent / "archive")
-        self.error = context.path(settings.error or self.inbox.parent / "error")
-        self._check_folders()
+        self.folders = InboxFolders.prepare(
+            context, type(self), settings.inbox, settings.archive, settings.error
+        )
+        self.inbox = self.folders.inbox
+        self.archive = self.folders.archive
+        self.error = self.folders.error
         self._lock = threading.Lock()
         self._read_files: dict[str, _ReadFile] = {}
 
@@ -108,7 +109,7 @@ class JsonFileSource(Source):
             if loaded is None:
                 continue
             documents, signature = loaded
-            origin = self._origin(candidate.path)
+            origin = self.folders.origin(candidate.path)
             origins.add(origin)
             self._remember(origin, candidate.path, signature, documents)
             record_cursor = max(floor, candidate.token)
@@ -150,39 +151,10 @@ class JsonFileSource(Source):
             )
             return
         with self._lock:
-            self._read_files.pop(self._origin(path), None)
-        self._set_aside(path, problem, "input this flow can process (see the problem)")
+            self._read_files.pop(self.folders.origin(path), None)
+        self.folders.set_aside(path, problem, "input this flow can process (see the problem)")
 
     # ----------------------------------------------------------------------------------------
-
-    def _check_folders(self) -> None:
-        folders = {"inbox": self.inbox, "archive": self.archive, "error": self.error}
-        problems: list[SettingsProblem] = []
-        for name, folder in folders.items():
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                problems.append(SettingsProblem(name, f"cannot make the folder {folder}: {exc}"))
-        if not problems:
-            resolved = {name: folder.resolve() for name, folder in folders.items()}
-            devices = {name: os.stat(folder).st_dev for name, folder in folders.items()}
-            for name in ("archive", "error"):
-                if resolved[name] == resolved["inbox"]:
-                    problems.append(
-                        SettingsProblem(
-                            name, f"{folders[name]} is the inbox; it must be another folder"
-                        )
-                    )
-                elif devices[name] != devices["inbox"]:
-                    problems.append(
-                        SettingsProblem(
-                            name,
-                            f"{folders[name]} is on another filesystem than the inbox "
-                            f"{self.inbox}; files move by renaming, which needs one filesystem",
-                        )
-                    )
-        if problems:
-            raise AdapterSettingsError.for_adapter(self.context, type(self), *problems)
 
     def _load(self, path: Path) -> tuple[list[KeyedDocument], _Signature] | None:
         """The documents of one file, or ``None`` if it is gone, young and broken, or set aside."""
@@ -193,7 +165,9 @@ class JsonFileSource(Source):
         except FileNotFoundError:
             return None
         except OSError as exc:
-            logger.error("%s cannot be read (%s); it stays in the inbox", self._origin(path), exc)
+            logger.error(
+                "%s cannot be read (%s); it stays in the inbox", self.folders.origin(path), exc
+            )
             return None
         parsed = read_documents(
             data, key_field=self.options.key_field, key_prefix=self.options.key_prefix
@@ -204,11 +178,11 @@ class JsonFileSource(Source):
                 logger.info(
                     "%s cannot be read yet (%s); it may still be being written, so it is "
                     "left for a later read",
-                    self._origin(path),
+                    self.folders.origin(path),
                     parsed.problem.splitlines()[0],
                 )
                 return None
-            self._set_aside(path, parsed.problem, parsed.expected)
+            self.folders.set_aside(path, parsed.problem, parsed.expected)
             return None
         return parsed, (status.st_ino, status.st_size, status.st_mtime_ns)
 
@@ -223,7 +197,7 @@ class JsonFileSource(Source):
             self._read_files[origin] = _ReadFile(path, signature, hashes)
 
     def _move_acknowledged(self, entry: _ReadFile) -> None:
-        origin = self._origin(entry.path)
+        origin = self.folders.origin(entry.path)
         try:
             status = entry.path.stat()
         except FileNotFoundError:
@@ -237,61 +211,12 @@ class JsonFileSource(Source):
         outcomes = list(entry.outcomes.values())
         failed = [outcome for outcome in outcomes if not outcome.succeeded]
         if not failed:
-            self._move(entry.path, self.archive)
+            self.folders.archive_file(entry.path)
             return
         expected = "records the destination accepts: correct what the problem names"
         if len(outcomes) == 1:
             problem = f"record {failed[0].key} failed: {failed[0].detail or 'no detail given'}"
-            self._set_aside(entry.path, problem, expected)
+            self.folders.set_aside(entry.path, problem, expected)
             return
         problem = f"{len(failed)} of the {len(outcomes)} records failed (see below)"
-        self._set_aside(entry.path, problem, expected, outcomes)
-
-    def _set_aside(
-        self,
-        path: Path,
-        problem: str,
-        expected: str,
-        outcomes: list[RecordOutcome] | None = None,
-    ) -> None:
-        def report(kept_as: Path) -> str:
-            return error_report(
-                file=self._origin(path),
-                kept_as=self._origin(kept_as),
-                problem=problem,
-                expected=expected,
-                records=outcomes or (),
-            )
-
-        moved = self._move(path, self.error, report)
-        if moved is not None:
-            logger.warning(
-                "%s set aside as %s: %s",
-                self._origin(path),
-                self._origin(moved),
-                problem.splitlines()[0],
-            )
-
-    def _move(
-        self, path: Path, folder: Path, report: Callable[[Path], str] | None = None
-    ) -> Path | None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            return move_into(path, folder, report=report)
-        except FileNotFoundError:
-            logger.info("%s was moved away by someone else already", self._origin(path))
-        except OSError as exc:
-            logger.error(
-                "%s cannot be moved to %s (%s); it stays in the inbox and is read again",
-                self._origin(path),
-                folder,
-                exc,
-            )
-        return None
-
-    def _origin(self, path: Path) -> str:
-        """How messages and records name a file: relative to the deployment folder if inside."""
-        try:
-            return str(path.relative_to(self.context.deployment_dir))
-        except ValueError:
-            return str(path)
+        self.folders.set_aside(entry.path, problem, expected, outcomes)

@@ -49,6 +49,7 @@ EXPECTED = {
         "REPORT_SUFFIX",
         "RETRY_ADVICE",
         "InboxFile",
+        "InboxFolders",
         "RecordOutcome",
         "error_report",
         "inbox_files",
