@@ -9,7 +9,7 @@ from adapters.filedrop.files import (
     sync_folder,
     write_atomically,
 )
-from adapters.filedrop.folders import InboxFolders
+from adapters.filedrop.folders import InboxFolders, prepare_folder
 from adapters.filedrop.inbox import InboxFile, inbox_files
 from adapters.filedrop.reports import RETRY_ADVICE, RecordOutcome, error_report
 
@@ -23,6 +23,7 @@ __all__ = [
     "inbox_files",
     "is_complete_name",
     "move_into",
+    "prepare_folder",
     "sync_folder",
     "write_atomically",
 ]

@@ -13,7 +13,7 @@ from adapters.filedrop.files import move_into
 from adapters.filedrop.reports import RecordOutcome, error_report
 from adapters.registry import AdapterSettingsError, SettingsProblem
 
-__all__ = ["InboxFolders"]
+__all__ = ["InboxFolders", "prepare_folder"]
 
 logger = logging.getLogger(__name__)
 
@@ -147,3 +147,23 @@ class InboxFolders:
                     )
                 )
         return problems
+
+
+def prepare_folder(
+    context: AdapterContext, adapter_class: type[Adapter], setting: str, folder: Path
+) -> Path:
+    """The folder an adapter's ``setting`` names, made if missing (an outbox, say).
+
+    Raises:
+        AdapterSettingsError: the folder cannot be made; the problem names ``setting``.
+    """
+    found = context.path(folder)
+    try:
+        found.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AdapterSettingsError.for_adapter(
+            context,
+            adapter_class,
+            SettingsProblem(setting, f"cannot make the folder {found}: {exc}"),
+        ) from None
+    return found

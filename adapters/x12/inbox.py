@@ -42,15 +42,14 @@ from typing import Any
 
 from pydantic import Field
 
-from adapters.base import STORE_SERVICE, AdapterContext, AdapterSettings, Record, Source
+from adapters.base import AdapterContext, AdapterSettings, Record, Source
 from adapters.filedrop import (
+    InboxFolders,
     RecordOutcome,
-    error_report,
     inbox_files,
-    move_into,
+    prepare_folder,
     write_atomically,
 )
-from adapters.registry import AdapterSettingsError, SettingsProblem
 from adapters.x12.ack import AcknowledgmentNumbers, build_acknowledgment
 from adapters.x12.envelope import (
     InterchangeEnd,
@@ -59,16 +58,20 @@ from adapters.x12.envelope import (
     read_envelopes,
 )
 from adapters.x12.errors import SetErrorCode, X12SyntaxError
-from adapters.x12.partners import trading_partner
+from adapters.x12.partners import checkpoint_store, trading_partner
 from adapters.x12.validation import SetEnvelope, SetError, SetResult, TransactionSetValidator
 from connector.config import RepeatedInterchangePolicy, X12Acknowledgment
-from connector.store import CheckpointStore, ControlKind, Direction, FileOutcome
+from connector.store import ControlKind, Direction, FileOutcome
 
 __all__ = ["X12InboxSettings", "X12InboxSource"]
 
 logger = logging.getLogger(__name__)
 
 _ORDERS = "850"
+_EXPECTED = (
+    "X12 850 purchase orders as the partner's implementation guide and our map describe them "
+    "(docs/x12.md)"
+)
 # What the envelope says that stays the same when the partner sends an order again: control
 # numbers, dates and times are left out, so the same order in a new interchange has the same
 # content hash (a duplicate, not a change).
@@ -158,25 +161,11 @@ class X12InboxSource(Source):
         super().__init__(settings, context)
         self.options = settings
         self.partner = trading_partner(context, type(self), settings.partner)
-        try:
-            self.store = context.service(STORE_SERVICE, CheckpointStore)
-        except LookupError as exc:
-            raise AdapterSettingsError.for_adapter(
-                context, type(self), SettingsProblem(None, str(exc))
-            ) from None
-        self.inbox = context.path(settings.inbox)
-        self.archive = context.path(settings.archive or self.inbox.parent / "archive")
-        self.error = context.path(settings.error or self.inbox.parent / "error")
-        self.outbox = context.path(settings.outbox)
-        problems = []
-        for name in ("inbox", "archive", "error", "outbox"):
-            folder: Path = getattr(self, name)
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                problems.append(SettingsProblem(name, f"cannot make the folder {folder}: {exc}"))
-        if problems:
-            raise AdapterSettingsError.for_adapter(context, type(self), *problems)
+        self.store = checkpoint_store(context, type(self))
+        self.folders = InboxFolders.prepare(
+            context, type(self), settings.inbox, settings.archive, settings.error
+        )
+        self.outbox = prepare_folder(context, type(self), "outbox", settings.outbox)
         self._validator = TransactionSetValidator(
             unchecked_code_lists=settings.unchecked_code_lists
         )
@@ -192,7 +181,7 @@ class X12InboxSource(Source):
         but does not filter, and files leave the inbox once their records are settled.
         """
         floor = cursor or ""
-        for candidate in inbox_files(self.inbox, self.options.pattern):
+        for candidate in inbox_files(self.folders.inbox, self.options.pattern):
             yield from self._read_file(candidate.path, max(floor, candidate.token))
 
     def acknowledge(self, record: Record, *, succeeded: bool, detail: str = "") -> None:
@@ -217,17 +206,17 @@ class X12InboxSource(Source):
     def quarantine(self, origin: str, problem: str) -> None:
         """Move the inbox file ``origin`` names to ``error/`` with a report of ``problem``."""
         path = self.context.path(origin)
-        if path.parent.resolve() != self.inbox.resolve() or not path.is_file():
+        if path.parent.resolve() != self.folders.inbox.resolve() or not path.is_file():
             logger.warning("%s is not a file in the inbox %s; nothing to set aside", origin, path)
             return
         with self._lock:
             self._read_files.pop(origin, None)
-        self._set_aside(path, problem, [])
+        self.folders.set_aside(path, problem, _EXPECTED)
 
     # -- reading one file ---------------------------------------------------------------------
 
     def _read_file(self, path: Path, token: str) -> Iterator[Record]:
-        origin = self._origin(path)
+        origin = self.folders.origin(path)
         try:
             digest, size = _digest(path)
         except FileNotFoundError:
@@ -241,7 +230,7 @@ class X12InboxSource(Source):
                 "processed again",
                 origin,
             )
-            self._move(path, self.archive)
+            self.folders.archive_file(path)
             return
         entry = _ReadFile(path, origin, digest, size)
         with self._lock:
@@ -420,7 +409,7 @@ class X12InboxSource(Source):
             self.store.record_interchange(
                 self.partner.id, Direction.OUTBOUND, f"{numbers.interchange:09d}"
             )
-            logger.info("%s: wrote %s", self._origin(target), kind)
+            logger.info("%s: wrote %s", self.folders.origin(target), kind)
         data = target.read_bytes()
         self.store.record_document(
             self.context.name,
@@ -428,7 +417,7 @@ class X12InboxSource(Source):
             destination,
             f"x12-{kind}",
             hashlib.sha256(data).hexdigest(),
-            self._origin(target),
+            self.folders.origin(target),
         )
 
     def _next(self, kind: ControlKind) -> int:
@@ -445,12 +434,14 @@ class X12InboxSource(Source):
     def _settle(self, entry: _ReadFile) -> None:
         failed = [outcome for outcome in entry.outcomes.values() if not outcome.succeeded]
         if not (failed or entry.rejected or entry.problems):
-            self._move(entry.path, self.archive)
+            self.folders.archive_file(entry.path)
             self.store.record_file(
                 self.context.name, entry.digest, entry.origin, entry.size, FileOutcome.ACCEPTED
             )
             return
-        self._set_aside(entry.path, self._problem(entry), list(entry.outcomes.values()))
+        self.folders.set_aside(
+            entry.path, self._problem(entry), _EXPECTED, list(entry.outcomes.values())
+        )
         self.store.record_file(
             self.context.name, entry.digest, entry.origin, entry.size, FileOutcome.REJECTED
         )
@@ -468,50 +459,6 @@ class X12InboxSource(Source):
         if failed:
             lines.append(f"{failed} of the {len(entry.outcomes)} orders were not delivered")
         return "\n".join(lines)
-
-    def _set_aside(self, path: Path, problem: str, outcomes: list[RecordOutcome]) -> None:
-        origin = self._origin(path)
-
-        def report(kept_as: Path) -> str:
-            return error_report(
-                file=origin,
-                kept_as=self._origin(kept_as),
-                problem=problem,
-                expected=(
-                    "X12 850 purchase orders as partner "
-                    f"{self.partner.id}'s implementation guide and our map describe them"
-                ),
-                records=outcomes,
-            )
-
-        moved = self._move(path, self.error, report)
-        if moved is not None:
-            logger.warning(
-                "%s set aside as %s: %s",
-                origin,
-                self._origin(moved),
-                problem.splitlines()[0] if problem else "",
-            )
-
-    def _move(self, path: Path, folder: Path, report: Any = None) -> Path | None:
-        try:
-            return move_into(path, folder, report=report)
-        except FileNotFoundError:
-            logger.info("%s was moved away by someone else already", self._origin(path))
-        except OSError as exc:
-            logger.error(
-                "%s cannot be moved to %s (%s); it stays in the inbox and is read again",
-                self._origin(path),
-                folder,
-                exc,
-            )
-        return None
-
-    def _origin(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.context.deployment_dir))
-        except ValueError:
-            return str(path)
 
 
 def _stable(fields: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:

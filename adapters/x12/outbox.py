@@ -30,7 +30,6 @@ from typing import Any, Literal
 from pydantic import Field
 
 from adapters.base import (
-    STORE_SERVICE,
     AdapterContext,
     AdapterSettings,
     Record,
@@ -38,16 +37,15 @@ from adapters.base import (
     SinkRejectedError,
     SinkUnavailableError,
 )
-from adapters.filedrop import sync_folder
-from adapters.registry import AdapterSettingsError, SettingsProblem
+from adapters.filedrop import prepare_folder, sync_folder
 from adapters.x12.envelope import FUNCTIONAL_IDS
 from adapters.x12.errors import X12WriteError
 from adapters.x12.layout import LayoutError
-from adapters.x12.partners import trading_partner
+from adapters.x12.partners import checkpoint_store, trading_partner
 from adapters.x12.stamps import stamped
 from adapters.x12.validation import TransactionSetValidator
 from adapters.x12.writer import InterchangeWriter
-from connector.store import CheckpointStore, ControlKind, Direction
+from connector.store import ControlKind, Direction
 
 __all__ = ["X12OutboxSettings", "X12OutboxSink"]
 
@@ -90,21 +88,8 @@ class X12OutboxSink(Sink):
         super().__init__(settings, context)
         self.options = settings
         self.partner = trading_partner(context, type(self), settings.partner)
-        try:
-            self.store = context.service(STORE_SERVICE, CheckpointStore)
-        except LookupError as exc:
-            raise AdapterSettingsError.for_adapter(
-                context, type(self), SettingsProblem(None, str(exc))
-            ) from None
-        self.outbox = context.path(settings.outbox)
-        try:
-            self.outbox.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem("outbox", f"cannot make the folder {self.outbox}: {exc}"),
-            ) from None
+        self.store = checkpoint_store(context, type(self))
+        self.outbox = prepare_folder(context, type(self), "outbox", settings.outbox)
         self.set_id = settings.transaction_set
         self._envelope = self.partner.envelope()
         self._validator = TransactionSetValidator()

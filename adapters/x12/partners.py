@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adapters.base import PARTNERS_SERVICE, Adapter, AdapterContext
+from adapters.base import PARTNERS_SERVICE, STORE_SERVICE, Adapter, AdapterContext
 from adapters.registry import AdapterSettingsError, SettingsProblem
 from adapters.x12.segments import Delimiters
 from adapters.x12.writer import EnvelopeSettings, LineBreak, UsageIndicator
 from connector.config import PartnerConfig, X12PartnerConfig, X12Version
+from connector.store import CheckpointStore
 
-__all__ = ["TradingPartner", "trading_partner"]
+__all__ = ["TradingPartner", "checkpoint_store", "trading_partner"]
 
 _INTERCHANGE_VERSIONS = {X12Version.V4010: "00401", X12Version.V5010: "00501"}
 
@@ -113,3 +114,17 @@ def trading_partner(
             ),
         )
     return TradingPartner(partner_id, config.name, config.x12)
+
+
+def checkpoint_store(context: AdapterContext, adapter_class: type[Adapter]) -> CheckpointStore:
+    """The store an X12 adapter keeps control numbers and its ledger in.
+
+    Raises:
+        AdapterSettingsError: the connector did not provide it.
+    """
+    try:
+        return context.service(STORE_SERVICE, CheckpointStore)
+    except LookupError as exc:
+        raise AdapterSettingsError.for_adapter(
+            context, adapter_class, SettingsProblem(None, str(exc))
+        ) from None

@@ -55,6 +55,7 @@ EXPECTED = {
         "inbox_files",
         "is_complete_name",
         "move_into",
+        "prepare_folder",
         "sync_folder",
         "write_atomically",
     ],
