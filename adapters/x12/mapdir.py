@@ -8,6 +8,11 @@ and code lists pyx12 lacks. :func:`map_directory` composes the two, by parsing t
 directory under a cache folder named after a hash of every input file, so a changed input gives
 a new directory and an unchanged one is reused. The directory is built aside and renamed into
 place, so two processes starting at once never see half of one. Nothing is downloaded.
+
+An index entry of ours replaces pyx12's for the same ISA12, GS08 and GS01 (our 997 for 004010
+serves any functional group, pyx12's only HIPAA ones). Where one of our maps has the name of one
+of pyx12's (``997.4010.xml``), ours keeps the name and pyx12's is kept as ``pyx12-<name>`` for
+the entries of pyx12's that still name it (its HIPAA versions).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -27,7 +32,7 @@ from pathlib import Path
 __all__ = ["MapDirectoryError", "default_cache_dir", "map_directory"]
 
 # Part of the cache key: raise it whenever the composition below changes what it writes.
-_COMPOSITION_REVISION = "1"
+_COMPOSITION_REVISION = "2"
 _CACHE_DIR_VARIABLE = "AHEAD_CONNECTOR_CACHE_DIR"
 _COMPLETE_MARKER = ".complete"
 _PYX12_FILE_SUFFIXES = (".xml", ".xsd", ".dtd")
@@ -37,6 +42,7 @@ _CODES = "codes.xml"
 _OUR_DATA_ELEMENTS = "dataele-supplement.xml"
 _OUR_CODES = "codes-supplement.xml"
 _OUR_ENVELOPE = "envelope.{icvn}.xml"
+_DISPLACED_PYX12_MAP = "pyx12-{name}"
 
 
 class MapDirectoryError(Exception):
@@ -177,11 +183,17 @@ def _move_into_place(building: Path, target: Path, digest: str) -> None:
 
 
 def _compose(inputs: _Inputs, destination: Path) -> None:
-    for path in inputs.pyx12_files:
-        shutil.copyfile(path, destination / path.name)
     index = _parse(inputs.pyx12_folder / _INDEX)
     our_index = _parse(inputs.our_folder / _INDEX)
-    entries = _merge_index(index, our_index)
+    pyx12_names = {path.name for path in inputs.pyx12_files}
+    displaced = {
+        name: _DISPLACED_PYX12_MAP.format(name=name)
+        for name in _named_maps(our_index)
+        if name in pyx12_names
+    }
+    for path in inputs.pyx12_files:
+        shutil.copyfile(path, destination / displaced.get(path.name, path.name))
+    entries = _merge_index(index, our_index, displaced)
     _write(index, destination / _INDEX)
     _write(
         _merge_by_key(
@@ -213,9 +225,35 @@ class _IndexEntry:
     fic: str
 
 
-def _merge_index(index: ET.Element, ours: ET.Element) -> dict[str, list[_IndexEntry]]:
-    """Put our entries first in pyx12's index (pyx12 takes the first match); say what they name."""
+def _named_maps(index: ET.Element) -> set[str]:
+    return {(entry.text or "").strip() for entry in index.iter("map")}
+
+
+def _merge_index(
+    index: ET.Element, ours: ET.Element, displaced: Mapping[str, str]
+) -> dict[str, list[_IndexEntry]]:
+    """Merge our entries into pyx12's index; say what map files ours name.
+
+    Ours go first (pyx12 takes the first match) and pyx12's entries for the same ISA12, GS08 and
+    GS01 go; pyx12's entries naming a map in ``displaced`` are pointed at its new name.
+    """
     named: dict[str, list[_IndexEntry]] = {}
+    for our_version in ours.iter("version"):
+        icvn = our_version.get("icvn") or ""
+        for entry in our_version.iterfind("map"):
+            named.setdefault((entry.text or "").strip(), []).append(
+                _IndexEntry(icvn=icvn, vriic=entry.get("vriic") or "", fic=entry.get("fic") or "")
+            )
+    replaced = {entry for entries in named.values() for entry in entries}
+    for pyx12_version in index.iter("version"):
+        icvn = pyx12_version.get("icvn") or ""
+        for entry in list(pyx12_version.iterfind("map")):
+            key = _IndexEntry(icvn=icvn, vriic=entry.get("vriic") or "", fic=entry.get("fic") or "")
+            map_file = (entry.text or "").strip()
+            if key in replaced:
+                pyx12_version.remove(entry)
+            elif map_file in displaced:
+                entry.text = displaced[map_file]
     for our_version in ours.iter("version"):
         icvn = our_version.get("icvn") or ""
         version = next(
@@ -226,10 +264,6 @@ def _merge_index(index: ET.Element, ours: ET.Element) -> dict[str, list[_IndexEn
             version = ET.SubElement(index, "version", icvn=icvn)
         for position, entry in enumerate(our_version.iterfind("map")):
             version.insert(position, copy.deepcopy(entry))
-            map_file = (entry.text or "").strip()
-            named.setdefault(map_file, []).append(
-                _IndexEntry(icvn=icvn, vriic=entry.get("vriic") or "", fic=entry.get("fic") or "")
-            )
     return named
 
 
