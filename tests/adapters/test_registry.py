@@ -16,8 +16,6 @@ import pytest
 from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
-from adapters.x12.inbox import X12InboxSource
-from adapters.x12.outbox import X12OutboxSink
 from adapters.registry import (
     AdapterSettingsError,
     InvalidAdapterError,
@@ -28,6 +26,8 @@ from adapters.registry import (
     known_kinds,
     load_adapter_class,
 )
+from adapters.x12.inbox import X12InboxSource
+from adapters.x12.outbox import X12OutboxSink
 
 PLUGIN_MODULE = textwrap.dedent(
     """
