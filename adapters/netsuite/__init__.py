@@ -2,7 +2,8 @@
 
 :class:`NetSuiteClient` talks to an account (or to the simulator in
 :mod:`adapters.netsuite.simulator`) with token-based authentication; :class:`NetSuiteSettings`
-says which account and how.
+says which account and how. :class:`NetSuiteSalesOrderSource` (``netsuite-sales-orders``) yields
+the sales orders a saved search selects, changed since its cursor.
 """
 
 from adapters.netsuite.client import NetSuiteClient, ReadResult, SearchPage
@@ -23,6 +24,11 @@ from adapters.netsuite.operations import Operation
 from adapters.netsuite.passport import TokenPassport
 from adapters.netsuite.records import RecordReference, RecordType
 from adapters.netsuite.settings import NetSuiteSettings
+from adapters.netsuite.source import (
+    NetSuiteSalesOrderSource,
+    NetSuiteSalesOrderSourceSettings,
+    NetSuiteSourceError,
+)
 from adapters.netsuite.transport import WsdlError
 
 __all__ = [
@@ -36,7 +42,10 @@ __all__ = [
     "NetSuiteOutcomeUnknownError",
     "NetSuiteRecordError",
     "NetSuiteResponseError",
+    "NetSuiteSalesOrderSource",
+    "NetSuiteSalesOrderSourceSettings",
     "NetSuiteSettings",
+    "NetSuiteSourceError",
     "NetSuiteUnavailableError",
     "Operation",
     "ReadResult",

@@ -210,6 +210,11 @@ class Operations:
         return self._store.replace(record, self._merged(record, data), self._now())
 
     def _merged(self, record: StoredRecord, changes: Mapping[str, Any]) -> RecordData:
+        merged = self._changed(record, changes)
+        # Lines sent anew are numbered and open, as NetSuite does with a replaced item list.
+        return order_defaults(merged) if record.type is RecordType.SALES_ORDER else merged
+
+    def _changed(self, record: StoredRecord, changes: Mapping[str, Any]) -> RecordData:
         merged = copy.deepcopy(record.data)
         for key, value in changes.items():
             if key in {TYPE_KEY, "@internalId", "lastModifiedDate", "createdDate"}:
