@@ -22,13 +22,21 @@ def test_the_wsdl_and_its_schemas_are_served_as_zeep_needs_them(server: Simulato
     served = httpx.get(server.wsdl_url)
     schema = httpx.get(server.wsdl_url.rsplit("/", 1)[0] + "/xsd/platform.core.xsd")
     client = zeep.Client(server.wsdl_url)
+    try:
+        package = client.get_type(
+            "{urn:sales_2023_2.transactions.webservices.netsuite.com}ItemFulfillmentPackage"
+        )
+    finally:
+        client.transport.session.close()
 
     assert served.status_code == 200
     assert served.content == PACKAGED_WSDL.read_bytes()
     assert schema.status_code == 200
-    assert client.get_type(
-        "{urn:sales_2023_2.transactions.webservices.netsuite.com}ItemFulfillmentPackage"
-    )
+    assert [element for element, _ in package.elements] == [
+        "packageWeight",
+        "packageDescr",
+        "packageTrackingNumber",
+    ]
 
 
 def test_only_our_schemas_are_served(server: SimulatorServer) -> None:
