@@ -9,6 +9,7 @@ whatever the XML library's defaults are.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -44,16 +45,46 @@ class XmlError(ValueError):
         return f"{where}: {self.reason}"
 
 
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+}
+_PROLOG = 64 * 1024
+_REFUSED = (
+    "the document declares a DOCTYPE; DTDs and entity declarations are refused (they could "
+    "expand entities or read files and URLs), and none is needed"
+)
+
+
 def _parser() -> etree.XMLParser:
     # A new parser per document: lxml parsers keep state and are not shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
+    return etree.XMLParser(remove_blank_text=False, **_SAFE)
+
+
+def _doctype_line(data: bytes) -> int | None:
+    """The line of a DOCTYPE in the prolog (what comes before the root element), if any.
+
+    Checked before the document is parsed, so that a document built to expand entities is
+    refused for what it is, with the same message every time, before the parser reads its
+    declarations. Only markup matters here, so any ASCII-compatible encoding reads as Latin-1.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data[: 2 * _PROLOG].decode("utf-16", errors="ignore")
+    else:
+        text = data[:_PROLOG].decode("latin-1")
+    position = 0
+    while (start := text.find("<", position)) >= 0:
+        for opening, closing in (("<?", "?>"), ("<!--", "-->")):
+            if text.startswith(opening, start):
+                end = text.find(closing, start)
+                position = len(text) if end < 0 else end + len(closing)
+                break
+        else:
+            return text.count("\n", 0, start) + 1 if text.startswith("<!DOCTYPE", start) else None
+    return None
 
 
 def parse_xml(data: bytes, *, source: str) -> etree._ElementTree:
@@ -72,6 +103,9 @@ def parse_xml(data: bytes, *, source: str) -> etree._ElementTree:
     """
     if not data.strip():
         raise XmlError(source, None, "the document is empty")
+    doctype = _doctype_line(data)
+    if doctype is not None:
+        raise XmlError(source, doctype, _REFUSED)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
@@ -83,10 +117,5 @@ def parse_xml(data: bytes, *, source: str) -> etree._ElementTree:
         raise XmlError(source, line, f"not well-formed XML: {message}", column) from None
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise XmlError(
-            source,
-            1,
-            "the document declares a DOCTYPE; DTDs and entity declarations are refused "
-            "(they could expand entities or read files and URLs), and none is needed",
-        )
+        raise XmlError(source, 1, _REFUSED)
     return tree
