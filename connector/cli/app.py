@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from connector.cli import api, auth, demo, deploy, mapping, ops, run, sandbox
+from connector.cli import api, auth, demo, deploy, mapping, ops, run, sandbox, simulate
 from connector.cli.settings import ConnectionSettings
 
 _CONNECTION = "Connection"
@@ -28,6 +28,7 @@ app = typer.Typer(
 app.add_typer(api.app, name="api")
 app.add_typer(auth.app, name="auth")
 app.add_typer(mapping.app, name="mapping")
+app.add_typer(simulate.app, name="simulate")
 app.command("sandbox")(sandbox.run_sandbox)
 app.command("demo")(demo.run_demo)
 app.command("init")(deploy.init)

@@ -16,6 +16,7 @@ import pytest
 from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
+from adapters.netsuite import NetSuiteSalesOrderSource
 from adapters.registry import (
     AdapterSettingsError,
     InvalidAdapterError,
@@ -113,6 +114,7 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "ahead-invoices": AheadInvoiceSource,
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
+        "netsuite-sales-orders": NetSuiteSalesOrderSource,
         "x12-inbox": X12InboxSource,
     }
     assert available_adapters(Role.SINK) == {

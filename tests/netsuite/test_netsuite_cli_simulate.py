@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -37,12 +38,10 @@ def _free_port() -> int:
 @pytest.fixture
 def simulator_process() -> Iterator[tuple[subprocess.Popen[str], str]]:
     port = _free_port()
-    # The simulate command group, run as the console script runs it.
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "connector.cli.simulate",
+            str(Path(sys.executable).parent / "ahead-connector"),
+            "simulate",
             "netsuite",
             "--port",
             str(port),
