@@ -5,6 +5,8 @@
   :class:`SapError` with SAP's code and text.
 - :func:`read_changes` and :class:`ChangeCursor`: what changed since last time, by change time,
   each change exactly once (ties, late commits and millisecond JSON times handled).
+- :class:`SapSalesOrderSource` (kind ``sap-sales-orders``): sales orders with their items as
+  records, incrementally by change time.
 - :class:`SapService`: the three services the connector uses, with our trimmed ``$metadata``.
 - :mod:`adapters.sap.idoc`: reading and checking IDoc XML (imported on its own).
 - :mod:`adapters.sap.simulator`: an OData v2 stand-in for tests and demos (imported on its own).
@@ -36,6 +38,7 @@ from adapters.sap.incremental import DEFAULT_OVERLAP, Change, read_changes
 from adapters.sap.odata import ODataClient, ODataPage, ODataResult, UpdateMethod
 from adapters.sap.services import ODATA_ROOT, SapService
 from adapters.sap.settings import SapBasicAuth, SapClientCredentials, SapConnectionSettings
+from adapters.sap.source import SapSalesOrderSource, SapSalesOrderSourceSettings
 from adapters.sap.values import decode_entity
 from adapters.sap.xmlsafe import XmlError, parse_xml
 
@@ -66,6 +69,8 @@ __all__ = [
     "SapRateLimitedError",
     "SapRejectedError",
     "SapResponseError",
+    "SapSalesOrderSource",
+    "SapSalesOrderSourceSettings",
     "SapServerError",
     "SapService",
     "SapTransportError",

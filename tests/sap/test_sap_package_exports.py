@@ -38,6 +38,8 @@ EXPECTED = {
         "SapRateLimitedError",
         "SapRejectedError",
         "SapResponseError",
+        "SapSalesOrderSource",
+        "SapSalesOrderSourceSettings",
         "SapServerError",
         "SapService",
         "SapTransportError",
