@@ -36,7 +36,7 @@ import io
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -312,8 +312,10 @@ class X12InboxSource(Source):
             )
         else:
             result = self._validator.validate(event.segments, header.delimiters, envelope)
-        reports[event.position] = replace(result, tree=None)
         if result.tree is None:
+            # Only rejected sets need a report: the acknowledgment judges a set without one on
+            # its envelope alone, so a large interchange of good sets keeps nothing per set.
+            reports[event.position] = result
             entry.rejected.append(
                 _RejectedSet(event.control_number, event.position, event.line, result.messages())
             )
