@@ -237,9 +237,15 @@ def build_adapter(
         AdapterSettingsError: the settings do not fit the model (every field is named), or the
             adapter cannot work with them.
     """
+    # Imported here: the configuration imports this module for its Role.
+    from connector.config.references import ReferenceContext
+
     adapter_class = load_adapter_class(role, kind)
     try:
-        validated = adapter_class.settings_model.model_validate(dict(settings))
+        # Secret files in the settings are found relative to the deployment, as the runtime does.
+        validated = adapter_class.settings_model.model_validate(
+            dict(settings), context=ReferenceContext(context.deployment_dir)
+        )
     except pydantic.ValidationError as exc:
         problems = [
             SettingsProblem(".".join(str(part) for part in error["loc"]) or None, error["msg"])

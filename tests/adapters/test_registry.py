@@ -36,6 +36,7 @@ PLUGIN_MODULE = textwrap.dedent(
     from typing import Any
 
     from adapters.base import AdapterSettings, Record, Sink, Source
+    from connector.config import Secret
 
 
     class CountingSettings(AdapterSettings):
@@ -66,6 +67,18 @@ PLUGIN_MODULE = textwrap.dedent(
 
         def lookup(self, record: Record) -> str | None:
             return None
+
+
+    class GuardedSettings(AdapterSettings):
+        password: Secret
+
+
+    class GuardedSource(Source):
+        kind = "guarded"
+        settings_model = GuardedSettings
+
+        def read(self, cursor: str | None) -> Iterator[Record]:
+            yield Record.of(self.settings.password.get_secret_value(), {})
 
 
     class NotAnAdapter:
@@ -246,3 +259,22 @@ def test_an_adapter_asking_for_a_service_not_provided_is_told_which_and_by_whom(
         context.service("partners", dict)
     with pytest.raises(LookupError, match=r"'store' .*which is a str"):
         context.service("store", int)
+
+
+def test_a_secret_file_in_adapter_settings_is_found_in_the_deployment_folder(
+    install_plugin: Install, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_plugin(sources="guarded = {module}:GuardedSource")
+    deployment = tmp_path / "acme"
+    (deployment / "secrets").mkdir(parents=True)
+    (deployment / "secrets" / "password").write_text("from-the-deployment\n")
+    monkeypatch.chdir(tmp_path)
+
+    source = build_adapter(
+        Role.SOURCE,
+        "guarded",
+        {"password": {"file": "secrets/password"}},
+        AdapterContext("guarded", deployment),
+    )
+
+    assert [record.key for record in source.read(None)] == ["from-the-deployment"]
