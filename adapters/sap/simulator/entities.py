@@ -57,7 +57,7 @@ def _decimal(prop: EdmProperty, value: Any, where: str) -> Decimal:
     if not number.is_finite():
         raise _invalid(where, prop, "expected a finite decimal", value)
     _, digits, exponent = number.normalize().as_tuple()
-    assert isinstance(exponent, int)
+    assert isinstance(exponent, int)  # only NaN and infinities have a letter for an exponent
     scale = max(0, -exponent)
     integer_digits = max(0, len(digits) + exponent)
     if prop.scale is not None and scale > prop.scale:
