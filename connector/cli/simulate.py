@@ -16,6 +16,7 @@ from adapters.netsuite.simulator import (
     seed_sample_orders,
     serve,
 )
+from adapters.sap.simulator.cli import simulate_sap
 from connector.cli.output import stdout_console
 
 app = typer.Typer(no_args_is_help=True)
@@ -75,6 +76,9 @@ def _announce(host: str, port: int, simulator: NetSuiteSimulator, seeded: int) -
     )
     console.print(f"  sample sales orders  {seeded}")
     console.print("  control endpoints under /control/ need no credentials")
+
+
+app.command("sap")(simulate_sap)
 
 
 if __name__ == "__main__":

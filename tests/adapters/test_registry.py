@@ -27,6 +27,7 @@ from adapters.registry import (
     known_kinds,
     load_adapter_class,
 )
+from adapters.sap import SapSalesOrderSource
 from adapters.x12.inbox import X12InboxSource
 from adapters.x12.outbox import X12OutboxSink
 
@@ -128,6 +129,7 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
         "netsuite-sales-orders": NetSuiteSalesOrderSource,
+        "sap-sales-orders": SapSalesOrderSource,
         "x12-inbox": X12InboxSource,
     }
     assert available_adapters(Role.SINK) == {
