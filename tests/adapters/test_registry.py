@@ -16,7 +16,12 @@ import pytest
 from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
-from adapters.netsuite import NetSuiteSalesOrderSource
+from adapters.netsuite import (
+    NetSuiteItemFulfillmentSink,
+    NetSuiteSalesOrderSource,
+    NetSuiteSalesOrderStatusSink,
+    NetSuiteVendorBillSink,
+)
 from adapters.registry import (
     AdapterSettingsError,
     InvalidAdapterError,
@@ -135,6 +140,9 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
     assert available_adapters(Role.SINK) == {
         "ahead-orders": AheadOrderSink,
         "jsonfiles": JsonFileSink,
+        "netsuite-item-fulfillments": NetSuiteItemFulfillmentSink,
+        "netsuite-sales-order-status": NetSuiteSalesOrderStatusSink,
+        "netsuite-vendor-bills": NetSuiteVendorBillSink,
         "x12-outbox": X12OutboxSink,
     }
 
@@ -151,8 +159,15 @@ def test_unknown_kind_names_the_kind_and_the_known_kinds() -> None:
         load_adapter_class(Role.SINK, "netsuite")
     message = str(caught.value)
     assert "'netsuite'" in message
-    assert "ahead-orders, jsonfiles, x12-outbox" in message
-    assert caught.value.known == ("ahead-orders", "jsonfiles", "x12-outbox")
+    assert "ahead-orders, jsonfiles, netsuite-item-fulfillments" in message
+    assert caught.value.known == (
+        "ahead-orders",
+        "jsonfiles",
+        "netsuite-item-fulfillments",
+        "netsuite-sales-order-status",
+        "netsuite-vendor-bills",
+        "x12-outbox",
+    )
 
 
 def test_third_party_adapter_is_found_and_built_like_a_built_in_one(

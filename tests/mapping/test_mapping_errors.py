@@ -223,9 +223,12 @@ def test_the_files_own_keys_and_settings_are_checked(tmp_path: Path) -> None:
 
     file, problems = _problems(tmp_path, text)
 
-    assert problems == [
+    # The known targets include those adapters register, which vary with what is installed.
+    assert problems[0].startswith(
         "broken.yaml:1:9 target: unknown target 'ahead.orders'; known targets: ahead.order_"
-        "submission, ahead.rma, ahead.serial_data, x12.810, x12.856",
+        "submission, ahead.rma, ahead.serial_data, "
+    )
+    assert problems[1:] == [
         "broken.yaml:2:1 descripton: unknown key 'descripton'; did you mean 'description'?",
         f"broken.yaml:{line_of(file, 'lines:')}:3 fields.lines.as: missing: each needs as: the "
         "name of the current item",
