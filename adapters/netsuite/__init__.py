@@ -3,9 +3,15 @@
 :class:`NetSuiteClient` talks to an account (or to the simulator in
 :mod:`adapters.netsuite.simulator`) with token-based authentication; :class:`NetSuiteSettings`
 says which account and how. :class:`NetSuiteSalesOrderSource` (``netsuite-sales-orders``) yields
-the sales orders a saved search selects, changed since its cursor.
+the sales orders a saved search selects, changed since its cursor. The sinks write back:
+:class:`NetSuiteItemFulfillmentSink` (``netsuite-item-fulfillments``) ships sales orders,
+:class:`NetSuiteVendorBillSink` (``netsuite-vendor-bills``) records AHEAD's invoices, and
+:class:`NetSuiteSalesOrderStatusSink` (``netsuite-sales-order-status``) writes the AHEAD order
+id and status to a sales order; their documents are the models of
+:mod:`adapters.netsuite.targets`.
 """
 
+from adapters.netsuite.bill_sink import NetSuiteVendorBillSink, NetSuiteVendorBillSinkSettings
 from adapters.netsuite.client import NetSuiteClient, ReadResult, SearchPage
 from adapters.netsuite.endpoints import PACKAGED_VERSION, PACKAGED_WSDL
 from adapters.netsuite.errors import (
@@ -19,15 +25,33 @@ from adapters.netsuite.errors import (
     StatusDetailType,
 )
 from adapters.netsuite.faults import FaultType
+from adapters.netsuite.fulfillment_sink import (
+    NetSuiteItemFulfillmentSink,
+    NetSuiteItemFulfillmentSinkSettings,
+)
 from adapters.netsuite.namespaces import Namespace
 from adapters.netsuite.operations import Operation
 from adapters.netsuite.passport import TokenPassport
 from adapters.netsuite.records import RecordReference, RecordType
 from adapters.netsuite.settings import NetSuiteSettings
+from adapters.netsuite.sink_base import NetSuiteSink, NetSuiteSinkSettings
 from adapters.netsuite.source import (
     NetSuiteSalesOrderSource,
     NetSuiteSalesOrderSourceSettings,
     NetSuiteSourceError,
+)
+from adapters.netsuite.status_sink import (
+    NetSuiteSalesOrderStatusSink,
+    NetSuiteSalesOrderStatusSinkSettings,
+)
+from adapters.netsuite.targets import (
+    FulfillmentLine,
+    FulfillmentPackage,
+    ItemFulfillmentDocument,
+    SalesOrderStatusDocument,
+    ShipStatus,
+    VendorBillDocument,
+    VendorBillLine,
 )
 from adapters.netsuite.transport import WsdlError
 
@@ -35,25 +59,40 @@ __all__ = [
     "PACKAGED_VERSION",
     "PACKAGED_WSDL",
     "FaultType",
+    "FulfillmentLine",
+    "FulfillmentPackage",
+    "ItemFulfillmentDocument",
     "Namespace",
     "NetSuiteClient",
     "NetSuiteError",
     "NetSuiteFaultError",
+    "NetSuiteItemFulfillmentSink",
+    "NetSuiteItemFulfillmentSinkSettings",
     "NetSuiteOutcomeUnknownError",
     "NetSuiteRecordError",
     "NetSuiteResponseError",
     "NetSuiteSalesOrderSource",
     "NetSuiteSalesOrderSourceSettings",
+    "NetSuiteSalesOrderStatusSink",
+    "NetSuiteSalesOrderStatusSinkSettings",
     "NetSuiteSettings",
+    "NetSuiteSink",
+    "NetSuiteSinkSettings",
     "NetSuiteSourceError",
     "NetSuiteUnavailableError",
+    "NetSuiteVendorBillSink",
+    "NetSuiteVendorBillSinkSettings",
     "Operation",
     "ReadResult",
     "RecordReference",
     "RecordType",
+    "SalesOrderStatusDocument",
     "SearchPage",
+    "ShipStatus",
     "StatusDetail",
     "StatusDetailType",
     "TokenPassport",
+    "VendorBillDocument",
+    "VendorBillLine",
     "WsdlError",
 ]
