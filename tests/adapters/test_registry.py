@@ -159,15 +159,10 @@ def test_unknown_kind_names_the_kind_and_the_known_kinds() -> None:
         load_adapter_class(Role.SINK, "netsuite")
     message = str(caught.value)
     assert "'netsuite'" in message
-    assert "ahead-orders, jsonfiles, netsuite-item-fulfillments" in message
-    assert caught.value.known == (
-        "ahead-orders",
-        "jsonfiles",
-        "netsuite-item-fulfillments",
-        "netsuite-sales-order-status",
-        "netsuite-vendor-bills",
-        "x12-outbox",
-    )
+    known = caught.value.known
+    assert known == tuple(sorted(available_adapters(Role.SINK)))
+    assert {"ahead-orders", "jsonfiles"} <= set(known)
+    assert ", ".join(known) in message
 
 
 def test_third_party_adapter_is_found_and_built_like_a_built_in_one(
