@@ -21,6 +21,7 @@ problem, its events are yielded, and the :class:`~adapters.x12.errors.X12SyntaxE
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -251,7 +252,7 @@ class GroupHeader:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetSummary:
     """What an acknowledgment needs to know of a transaction set, kept after the set is gone.
 
@@ -312,7 +313,8 @@ class TransactionSet:
         """What an acknowledgment needs to know of this set."""
         st = self.segments[0]
         return SetSummary(
-            set_id=st.element(1),
+            # One per set until the interchange ends: share the few set ids there are.
+            set_id=sys.intern(st.element(1)),
             control_number=st.element(2),
             implementation_reference=st.element(3),
             position=st.position,
