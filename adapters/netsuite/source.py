@@ -4,8 +4,10 @@ Record:
     key: ``<account>:salesOrder:<internal id>``; NetSuite's internal id never changes.
     origin: ``NetSuite sales order <tranId> (<internal id>)``.
     payload: the sales order as a JSON document (:mod:`adapters.netsuite.documents`) with its
-        lines, without ``lastModifiedDate``: an edit that changes nothing else (or the
-        connector's own write-back of a field it does not read) must not look like a change.
+        lines, without ``lastModifiedDate``, without what NetSuite changes as the order is
+        fulfilled and billed (:data:`LEFT_OUT`, :data:`LINE_LEFT_OUT`) and without the custom
+        fields the connector writes back (``write_back_fields``): an edit that changes nothing
+        else, or the connector's own write-back, must not look like a change.
 
 Cursor: the ``lastModifiedDate`` of the record, in ISO 8601. A read asks the saved search for
 sales orders modified on or after it (the settings' ``since`` when there is no cursor), reads
@@ -29,7 +31,11 @@ from adapters.netsuite.records import RecordType
 from adapters.netsuite.settings import NetSuiteSettings
 
 #: Fields of a sales order left out of the payload (see the module).
-LEFT_OUT = frozenset({"lastModifiedDate"})
+LEFT_OUT = frozenset({"lastModifiedDate", "orderStatus", "status", "linkedTrackingNumbers"})
+#: Fields of a sales order's lines left out of the payload: NetSuite moves them along.
+LINE_LEFT_OUT = frozenset(
+    {"quantityFulfilled", "quantityBilled", "quantityCommitted", "quantityBackOrdered"}
+)
 
 
 class NetSuiteSourceError(Exception):
@@ -45,11 +51,16 @@ class NetSuiteSalesOrderSourceSettings(NetSuiteSettings, AdapterSettings):
             sales order.
         since: without a cursor, only sales orders modified on or after this moment (it must
             name its time zone); ``None``: all.
+        write_back_fields: script ids of custom fields the connector writes (the
+            ``netsuite-sales-order-status`` sink's), left out of the payload.
     """
 
     saved_search_id: str | None = None
     saved_search_script_id: str | None = None
     since: AwareDatetime | None = None
+    write_back_fields: frozenset[str] = frozenset(
+        {"custbody_ahead_order_id", "custbody_ahead_order_status"}
+    )
 
 
 class NetSuiteSalesOrderSource(Source):
@@ -96,10 +107,24 @@ class NetSuiteSalesOrderSource(Source):
             internal_id = str(order.internalId)
             yield Record.of(
                 f"{self.options.account}:{RecordType.SALES_ORDER}:{internal_id}",
-                record_document(order, leave_out=LEFT_OUT),
+                self._payload(order),
                 cursor=order.lastModifiedDate.isoformat(),
                 origin=f"NetSuite sales order {order.tranId or '(no number)'} ({internal_id})",
             )
+
+    def _payload(self, order: Any) -> dict[str, Any]:
+        payload = record_document(order, leave_out=LEFT_OUT)
+        for line in payload.get("itemList", {}).get("item", []):
+            for name in LINE_LEFT_OUT:
+                line.pop(name, None)
+        custom = payload.get("customFieldList", {}).get("customField")
+        if custom is not None:
+            kept = [f for f in custom if f.get("scriptId") not in self.options.write_back_fields]
+            if kept:
+                payload["customFieldList"]["customField"] = kept
+            else:
+                del payload["customFieldList"]
+        return payload
 
     def close(self) -> None:
         """Close the connection to NetSuite."""

@@ -134,7 +134,6 @@ def test_a_record_is_the_sales_order_with_its_lines_as_json(
                 "quantity": 2.0,
                 "rate": "10.00",
                 "line": 1,
-                "quantityFulfilled": 0.0,
             }
         ]
     }
