@@ -30,11 +30,9 @@ from adapters.base import (
 from adapters.netsuite.client import NetSuiteClient
 from adapters.netsuite.errors import (
     NetSuiteError,
-    NetSuiteFaultError,
     NetSuiteOutcomeUnknownError,
     NetSuiteRecordError,
     NetSuiteResponseError,
-    NetSuiteUnavailableError,
 )
 from adapters.netsuite.records import RecordType
 from adapters.netsuite.settings import NetSuiteSettings
@@ -163,5 +161,6 @@ def outcome_of(what: str, call: Callable[[], _Result]) -> _Result:
         ) from error
     except (NetSuiteOutcomeUnknownError, NetSuiteResponseError) as error:
         raise SinkOutcomeUnknownError(f"{what} may or may not have been done: {error}") from error
-    except (NetSuiteFaultError, NetSuiteUnavailableError, NetSuiteError) as error:
+    except NetSuiteError as error:
+        # Faults (limits after the client's retries, credentials), HTTP errors, the WSDL.
         raise SinkUnavailableError(f"NetSuite did not carry out {what}: {error}") from error
