@@ -32,7 +32,13 @@ from adapters.registry import (
     known_kinds,
     load_adapter_class,
 )
-from adapters.sap import SapSalesOrderSource
+from adapters.sap import (
+    SapDeliverySink,
+    SapIdocInboxSource,
+    SapIdocOutboxSink,
+    SapInvoiceMatchSink,
+    SapSalesOrderSource,
+)
 from adapters.x12.inbox import X12InboxSource
 from adapters.x12.outbox import X12OutboxSink
 
@@ -134,6 +140,7 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
         "netsuite-sales-orders": NetSuiteSalesOrderSource,
+        "sap-idoc-inbox": SapIdocInboxSource,
         "sap-sales-orders": SapSalesOrderSource,
         "x12-inbox": X12InboxSource,
     }
@@ -143,6 +150,9 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "netsuite-item-fulfillments": NetSuiteItemFulfillmentSink,
         "netsuite-sales-order-status": NetSuiteSalesOrderStatusSink,
         "netsuite-vendor-bills": NetSuiteVendorBillSink,
+        "sap-deliveries": SapDeliverySink,
+        "sap-idoc-outbox": SapIdocOutboxSink,
+        "sap-invoice-matches": SapInvoiceMatchSink,
         "x12-outbox": X12OutboxSink,
     }
 
