@@ -156,13 +156,14 @@ class SapDeliverySink(Sink):
             (str(item["SalesOrderItem"]) for item in order["to_Item"]["results"]), key=_number
         )
         shipped: dict[str, Decimal] = {}
-        for line in update.lines:
-            if line.position > len(items):
+        for place, line in enumerate(update.lines, start=1):
+            position = line.position or place
+            if position > len(items):
                 raise SinkRejectedError(
-                    f"line {line.position} of the shipment has no item in sales order "
+                    f"line {position} of the shipment has no item in sales order "
                     f"{sales_order}, which has {len(items)}"
                 )
-            shipped[items[line.position - 1]] = line.quantity
+            shipped[items[position - 1]] = line.quantity
         header = self._open_delivery(sales_order, update.tracking_number)
         delivery = str(header["DeliveryDocument"])
         for item in self._delivery_items(delivery):

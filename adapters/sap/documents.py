@@ -73,8 +73,8 @@ class IdocAddress(_Document):
 class DesadvItem(_Document):
     """One shipped line of a DESADV (segment ``E1EDL24``)."""
 
-    number: int = Field(ge=1, le=999999)
-    """The delivery item number (``POSNR``)."""
+    number: int | None = Field(default=None, ge=1, le=999999)
+    """The delivery item number (``POSNR``); default 10, 20, ... in the items' order."""
     product_code: _Text40
     """AHEAD's product code (``MATNR_EXTERNAL``)."""
     customer_sku: _Text35 | None = None
@@ -119,8 +119,8 @@ class DesadvDocument(_Document):
 class InvoicItem(_Document):
     """One invoiced line (segment ``E1EDP01``)."""
 
-    number: int = Field(ge=1, le=999999)
-    """The item number (``POSEX``)."""
+    number: int | None = Field(default=None, ge=1, le=999999)
+    """The item number (``POSEX``); default 10, 20, ... in the items' order."""
     product_code: _Text35
     """AHEAD's product code (``E1EDP19`` qualifier 002, the vendor's material)."""
     customer_sku: _Text35 | None = None
@@ -154,9 +154,10 @@ class InvoicDocument(_Document):
 class DeliveryLine(_Document):
     """What shipped of one line of the sales order."""
 
-    position: int = Field(ge=1)
-    """The line's place in the sales order, from 1: the stock sales order mapping keeps the
-    sales order's items in order, so line *n* of the AHEAD order is item *n*."""
+    position: int | None = Field(default=None, ge=1)
+    """The sales order item this line ships, by its place among the order's items, from 1;
+    default the line's own place in ``lines``. The stock sales order mapping keeps the sales
+    order's items in order, so line *n* of the AHEAD order is item *n*."""
     quantity: Decimal = Field(ge=0, max_digits=13, decimal_places=3)
 
 
