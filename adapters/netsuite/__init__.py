@@ -3,7 +3,9 @@
 :class:`NetSuiteClient` talks to an account (or to the simulator in
 :mod:`adapters.netsuite.simulator`) with token-based authentication; :class:`NetSuiteSettings`
 says which account and how. :class:`NetSuiteSalesOrderSource` (``netsuite-sales-orders``) yields
-the sales orders a saved search selects, changed since its cursor. The sinks write back:
+the sales orders a saved search selects, changed since its cursor;
+:class:`NetSuiteReturnAuthorizationSource` (``netsuite-return-authorizations``) the returned
+units of return authorizations, for AHEAD RMAs. The sinks write back:
 :class:`NetSuiteItemFulfillmentSink` (``netsuite-item-fulfillments``) ships sales orders,
 :class:`NetSuiteVendorBillSink` (``netsuite-vendor-bills``) records AHEAD's invoices, and
 :class:`NetSuiteSalesOrderStatusSink` (``netsuite-sales-order-status``) writes the AHEAD order
@@ -33,6 +35,10 @@ from adapters.netsuite.namespaces import Namespace
 from adapters.netsuite.operations import Operation
 from adapters.netsuite.passport import TokenPassport
 from adapters.netsuite.records import RecordReference, RecordType
+from adapters.netsuite.returns_source import (
+    NetSuiteReturnAuthorizationSource,
+    NetSuiteReturnAuthorizationSourceSettings,
+)
 from adapters.netsuite.settings import NetSuiteSettings
 from adapters.netsuite.sink_base import NetSuiteSink, NetSuiteSinkSettings
 from adapters.netsuite.source import (
@@ -71,6 +77,8 @@ __all__ = [
     "NetSuiteOutcomeUnknownError",
     "NetSuiteRecordError",
     "NetSuiteResponseError",
+    "NetSuiteReturnAuthorizationSource",
+    "NetSuiteReturnAuthorizationSourceSettings",
     "NetSuiteSalesOrderSource",
     "NetSuiteSalesOrderSourceSettings",
     "NetSuiteSalesOrderStatusSink",

@@ -33,6 +33,8 @@ def test_the_netsuite_package_exports_exactly_its_public_names() -> None:
         "NetSuiteOutcomeUnknownError",
         "NetSuiteRecordError",
         "NetSuiteResponseError",
+        "NetSuiteReturnAuthorizationSource",
+        "NetSuiteReturnAuthorizationSourceSettings",
         "NetSuiteSalesOrderSource",
         "NetSuiteSalesOrderSourceSettings",
         "NetSuiteSettings",
