@@ -528,8 +528,12 @@ def _reported(deployment: Path) -> Iterator[None]:
 
 @contextmanager
 def _store_of(deployment: Path) -> Iterator[tuple[Deployment, CheckpointStore]]:
-    """The deployment's configuration and its store (opened and migrated), closed on exit."""
-    loaded = load_deployment(deployment)
+    """The deployment's configuration and its store (opened and migrated), closed on exit.
+
+    The secrets are deferred: these commands read and change the store only, so an operator
+    needs the store's credentials, not the AHEAD ones.
+    """
+    loaded = load_deployment(deployment, defer_secrets=True)
     store = open_store(loaded)
     try:
         yield loaded, store

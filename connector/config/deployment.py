@@ -35,6 +35,8 @@ class Deployment:
         directory: the deployment folder, absolute.
         config: the validated configuration.
         files: the configuration files read, ``connector.yaml`` first.
+        secrets_deferred: loaded for store commands only: secrets that could not be resolved
+            are empty, and no AHEAD client is built.
     """
 
     def __init__(
@@ -45,12 +47,14 @@ class Deployment:
         files: Sequence[Path],
         places: Mapping[ConfigPath, Place],
         environ: Mapping[str, str],
+        secrets_deferred: bool = False,
     ) -> None:
         self.directory = directory
         self.config = config
         self.files = tuple(files)
         self._places = places
         self._environ = environ
+        self.secrets_deferred = secrets_deferred
 
     def __repr__(self) -> str:
         return f"Deployment({str(self.directory)!r})"
@@ -106,7 +110,22 @@ class Deployment:
 
         Args:
             transport: the httpx transport (tests plug an in-process app in here).
+
+        Raises:
+            ConfigError: the deployment was loaded with its secrets deferred.
         """
+        if self.secrets_deferred:
+            raise ConfigError(
+                [
+                    problem_at(
+                        self.files[0],
+                        self._places,
+                        ("ahead", "auth"),
+                        "the AHEAD credentials were not resolved (the deployment was loaded "
+                        "for store commands only); load it with its secrets",
+                    )
+                ]
+            )
         ahead = self.config.ahead
         with ExitStack() as stack:
             auth: HmacAuth | OAuthAuth

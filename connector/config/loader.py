@@ -40,12 +40,21 @@ from connector.config.references import (
 )
 
 
-def load_deployment(directory: Path, *, environ: Mapping[str, str] | None = None) -> Deployment:
+def load_deployment(
+    directory: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    defer_secrets: bool = False,
+) -> Deployment:
     """Load and validate the deployment in ``directory``.
 
     Args:
         directory: the deployment folder, holding ``connector.yaml``.
         environ: where ``${VARIABLE}`` references are looked up; default ``os.environ``.
+        defer_secrets: for commands that read only the store (``status``, ``records``,
+            ``replay``, ``resolve``): a secret that cannot be resolved, and a variable that is
+            not set where the configuration is valid without it, are not problems. The store's
+            URL must still resolve; the deployment then refuses to build an AHEAD client.
 
     Raises:
         ConfigError: with every problem found, each with its file, line and column.
@@ -68,7 +77,7 @@ def load_deployment(directory: Path, *, environ: Mapping[str, str] | None = None
         )
     loading = _Loading(directory, read_yaml(main))
     loading.include()
-    return loading.validate(environ)
+    return loading.validate(environ, defer_secrets=defer_secrets)
 
 
 class _Loading:
@@ -180,7 +189,7 @@ class _Loading:
         )
         return f"the other one is at {file}:{mark.line}:{mark.column}"
 
-    def validate(self, environ: Mapping[str, str]) -> Deployment:
+    def validate(self, environ: Mapping[str, str], *, defer_secrets: bool = False) -> Deployment:
         store = self.data.get("store")
         store_url = store.get("url") if isinstance(store, dict) else None
         if isinstance(store_url, str) and has_literal_password(store_url):
@@ -193,26 +202,45 @@ class _Loading:
                 )
             )
         data, unresolved = interpolate_tree(self.data, environ, keep=_is_adapter_settings)
-        self.problems.extend(self.problem(path, message) for path, message in unresolved)
+        # Deferred: an unset variable outside the store is a problem only if the value it
+        # leaves behind does not validate (decided below).
+        deferred = [(p, m) for p, m in unresolved if defer_secrets and p[:1] != ("store",)]
+        self.problems.extend(
+            self.problem(path, message)
+            for path, message in unresolved
+            if (path, message) not in deferred
+        )
         self.problems.extend(
             self.problem(path, message)
             for path, message in (*reference_problems(data), *webhook_route_problems(data))
         )
         config: ConnectorConfig | None = None
         try:
-            config = ConnectorConfig.model_validate(data, context=ReferenceContext(self.directory))
+            context = ReferenceContext(self.directory, defer_secrets=defer_secrets)
+            config = ConnectorConfig.model_validate(data, context=context)
         except pydantic.ValidationError as exc:
             # A value already reported (an unset variable) is not reported again.
             reported = {dotted(path) for path, _ in unresolved}
+            found = problems_from(exc, ConnectorConfig, self.places, self.main.file)
             self.problems.extend(
                 problem
-                for problem in problems_from(exc, ConnectorConfig, self.places, self.main.file)
+                for problem in found
                 if not any(_within(problem.path, other) for other in reported)
+            )
+            self.problems.extend(
+                self.problem(path, message)
+                for path, message in deferred
+                if any(_within(problem.path, dotted(path)) for problem in found)
             )
         if self.problems or config is None:
             raise ConfigError(self.problems)
         return Deployment(
-            self.directory, config, files=self.files, places=self.places, environ=environ
+            self.directory,
+            config,
+            files=self.files,
+            places=self.places,
+            environ=environ,
+            secrets_deferred=defer_secrets,
         )
 
 

@@ -54,9 +54,13 @@ class ReferenceContext:
 
     Attributes:
         directory: the deployment folder, against which secret files are found.
+        defer_secrets: a secret that cannot be resolved (a variable unset or empty, a secret
+            file missing) is left empty instead of being a problem; for commands that never
+            use the secrets (see :func:`~connector.config.load_deployment`).
     """
 
     directory: Path
+    defer_secrets: bool = False
 
 
 def interpolate(text: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
@@ -142,8 +146,11 @@ def _custom_error(message: str) -> PydanticCustomError:
 def _resolve_secret(value: Any, info: ValidationInfo) -> SecretStr:
     if isinstance(value, SecretStr):
         return value
+    deferred = isinstance(info.context, ReferenceContext) and info.context.defer_secrets
     if isinstance(value, EnvironmentValue):
         if not value:
+            if deferred:
+                return SecretStr("")
             raise _custom_error(f"the environment variable {value.variable} is empty")
         return SecretStr(str(value))
     field = info.field_name or "secret"
@@ -152,7 +159,12 @@ def _resolve_secret(value: Any, info: ValidationInfo) -> SecretStr:
         f"{{file: secrets/{field}}} and keep the value in that file (outside version control)"
     )
     if isinstance(value, dict):
-        return _secret_file(value, info, how)
+        try:
+            return _secret_file(value, info, how)
+        except PydanticCustomError:
+            if deferred and set(value) == {"file"}:
+                return SecretStr("")
+            raise
     if isinstance(value, str):
         raise _custom_error(f"a secret must not be written in the file: {how}")
     raise _custom_error(f"expected a reference to a secret: {how}")

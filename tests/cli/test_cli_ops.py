@@ -220,6 +220,22 @@ def test_sync_with_a_configuration_problem_names_its_place_and_exits_2(
     assert "AHEAD_HMAC_SECRET" in result.stderr
 
 
+def test_store_commands_need_no_ahead_credentials_in_the_environment(
+    failed_order: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AHEAD_HMAC_TOKEN")
+    monkeypatch.delenv("AHEAD_HMAC_SECRET")
+
+    status = failed_order("status")
+    listed = failed_order.json("records", "list", "orders", "--state", "failed")
+    synced = failed_order("sync", "orders")
+
+    assert status.exit_code == 0, status.output
+    assert [record["key"] for record in listed] == ["CO-9"]
+    assert synced.exit_code == 2, "sending still needs the credentials"
+    assert "AHEAD_HMAC_SECRET" in synced.stderr
+
+
 def test_a_store_that_cannot_be_opened_names_the_setting_and_exits_2(
     deployment: Deployment,
 ) -> None:

@@ -75,3 +75,25 @@ def test_check_shows_no_secret_when_the_configuration_is_wrong(
     assert result.exit_code == 2
     assert "no adapter named 'x'" in result.stdout
     assert "secret-while-invalid" not in result.output
+
+
+def test_secrets_may_be_deferred_for_store_commands_but_the_store_url_may_not(
+    deployment_dir: Path,
+) -> None:
+    write(
+        deployment_dir,
+        MINIMAL.replace("${AHEAD_HMAC_SECRET}", "{file: secrets/missing}")
+        + "store:\n  url: sqlite:///${STATE_FILE}\n",
+    )
+
+    loaded = load_deployment(deployment_dir, environ={"STATE_FILE": "state.db"}, defer_secrets=True)
+    with pytest.raises(ConfigError) as refused:
+        load_deployment(deployment_dir, environ={}, defer_secrets=True)
+
+    assert loaded.secrets_deferred
+    assert loaded.store_url().endswith("/state.db")
+    with pytest.raises(ConfigError, match="credentials were not resolved"), loaded.ahead_client():
+        pass
+    assert [problem.path for problem in refused.value.problems] == ["store.url"]
+    with pytest.raises(ConfigError):
+        load_deployment(deployment_dir, environ={"STATE_FILE": "state.db"})
