@@ -11,6 +11,8 @@ read a row and then both decide to claim it. Reading transactions start with a p
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +21,10 @@ from sqlalchemy.engine import Connection
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite connection waits for another writer before giving up."""
+
+WAL_SWITCH_RETRY_SECONDS = 0.01
+"""Pause between attempts to put a new SQLite database in WAL mode while another connection
+holds it."""
 
 _WRITE_OPTION = "connector_store_write"
 
@@ -80,12 +86,27 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor)
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    # Switching a new database to WAL needs it to itself for a moment, and SQLite answers
+    # "database is locked" at once, without its busy handler, while another connection (another
+    # store opening the same new file) holds a lock: wait here as the busy timeout would.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_SWITCH_RETRY_SECONDS)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
