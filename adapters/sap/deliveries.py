@@ -8,8 +8,9 @@ create deliveries, it completes them. For a ``sap.delivery_update`` document
 1. reads the sales order's items, in item order: line *n* of the document is item *n*;
 2. finds the deliveries whose items reference the sales order, and takes the one that already
    carries the tracking number (a write that was cut short), else the first one without a
-   tracking number whose goods have not been issued; none is a retry later (SAP has not
-   created it yet);
+   tracking number whose goods have not been issued. No delivery at all is a retry later (SAP
+   has not created it yet); only deliveries that carry other tracking numbers or have their
+   goods issued is a rejection (a further shipment needs a further delivery in SAP);
 3. sets each delivery item's ``ActualDeliveryQuantity`` to what shipped of its order item,
    then the header's ``BillOfLading`` (the tracking number) and ``MeansOfTransport``, each
    ``PATCH`` with the entity's ETag (read again once when SAP says it is stale);
@@ -168,7 +169,7 @@ class SapDeliverySink(Sink):
         delivery = str(header["DeliveryDocument"])
         for item in self._delivery_items(delivery):
             quantity = shipped.get(str(item["ReferenceSDDocumentItem"]))
-            if quantity is None or Decimal(str(item["ActualDeliveryQuantity"])) == quantity:
+            if quantity is None:
                 continue
             path = (
                 f"A_OutbDeliveryItem(DeliveryDocument={quote_string(delivery)},"
@@ -201,10 +202,15 @@ class SapDeliverySink(Sink):
                 header.get("OverallGoodsMovementStatus") != _GOODS_ISSUED
             ):
                 return header
-        raise SinkUnavailableError(
-            f"sales order {sales_order} has no open outbound delivery in SAP yet "
-            f"({len(headers)} deliveries, none without a tracking number and goods issue); "
-            "tried again later"
+        if not headers:
+            raise SinkUnavailableError(
+                f"sales order {sales_order} has no outbound delivery in SAP yet; tried again later"
+            )
+        raise SinkRejectedError(
+            f"every outbound delivery of sales order {sales_order} "
+            f"({', '.join(str(h['DeliveryDocument']) for h in headers)}) already carries another "
+            f"tracking number than {tracking_number} or has its goods issued; a further "
+            "shipment needs a further delivery in SAP"
         )
 
     def _delivery_headers(self, sales_order: str) -> Iterator[dict[str, Any]]:
@@ -229,12 +235,16 @@ class SapDeliverySink(Sink):
             )
         )
 
-    def _patch(self, path: str, changes: Mapping[str, Any]) -> None:
+    def _patch(self, path: str, changes: Mapping[str, str]) -> None:
+        """Set ``changes`` on the entity unless it already has them (SAP refuses any change to
+        a delivery whose goods are issued, even to the values it has)."""
         # A stale ETag means someone changed the entity since it was read: read it again once.
         for attempt in range(2):
-            etag = self._deliveries.get(path)["__metadata"]["etag"]
+            current = self._deliveries.get(path)
+            if all(_same(current.get(name), value) for name, value in changes.items()):
+                return
             try:
-                self._deliveries.update(path, changes, etag=etag)
+                self._deliveries.update(path, changes, etag=current["__metadata"]["etag"])
                 return
             except SapPreconditionError:
                 if attempt:
@@ -261,6 +271,15 @@ def _tracking_numbers(payload: Mapping[str, Any]) -> set[str]:
         for package in packages
         if isinstance(package, Mapping) and package.get("tracking_number")
     }
+
+
+def _same(current: Any, wanted: str) -> bool:
+    if current is None:
+        return False
+    try:
+        return Decimal(str(current)) == Decimal(wanted)
+    except ArithmeticError:
+        return str(current) == wanted
 
 
 def _number(text: str) -> tuple[int, str]:
