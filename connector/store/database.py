@@ -110,7 +110,7 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    if connection.get_execution_options().get(_WRITE_OPTION):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+    # Straight to the driver: this runs for every transaction, and a BEGIN needs none of
+    # SQLAlchemy's statement handling.
+    begin = "BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION) else "BEGIN"
+    connection.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
