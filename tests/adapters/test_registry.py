@@ -18,6 +18,7 @@ from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
 from adapters.netsuite import (
     NetSuiteItemFulfillmentSink,
+    NetSuiteReturnAuthorizationSource,
     NetSuiteSalesOrderSource,
     NetSuiteSalesOrderStatusSink,
     NetSuiteVendorBillSink,
@@ -139,6 +140,7 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
         "ahead-invoices": AheadInvoiceSource,
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
+        "netsuite-return-authorizations": NetSuiteReturnAuthorizationSource,
         "netsuite-sales-orders": NetSuiteSalesOrderSource,
         "sap-idoc-inbox": SapIdocInboxSource,
         "sap-sales-orders": SapSalesOrderSource,
