@@ -25,12 +25,14 @@ from connector.store.shapes import (
     DeadLetter,
     Direction,
     FileOutcome,
+    GroupOutcome,
     JsonValue,
     LedgerEntry,
     RunCounts,
     RunInfo,
     RunStatus,
     SavedPayload,
+    Submission,
 )
 from connector.store.states import RecordSnapshot, RecordState
 from connector.store.store import CheckpointStore, Clock, system_clock
@@ -49,6 +51,7 @@ __all__ = [
     "Decision",
     "Direction",
     "FileOutcome",
+    "GroupOutcome",
     "InvalidTransitionError",
     "JsonValue",
     "LeaseLostError",
@@ -63,6 +66,7 @@ __all__ = [
     "SavedPayload",
     "SchemaMismatchError",
     "StoreError",
+    "Submission",
     "SubmissionRefusedError",
     "decide",
     "system_clock",

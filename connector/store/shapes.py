@@ -12,7 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from connector.store.decisions import Action
+from connector.store.decisions import Action, Decision
+from connector.store.errors import LeaseLostError
 from connector.store.states import RecordSnapshot
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
@@ -46,6 +47,46 @@ class Claim:
     action: Action
     content_hash: str
     record: RecordSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One source record to claim and send, for
+    :meth:`~connector.store.CheckpointStore.begin_submissions`.
+
+    Attributes:
+        key: the record's key.
+        content_hash: hash of the source record.
+        intent_hash: hash of the payload about to be sent.
+        payload: the source record, saved with the claim so that a retry, a reconciliation or a
+            takeover can work without the source yielding it again; ``None`` saves nothing.
+        origin: where the source record came from, saved with ``payload``.
+    """
+
+    key: str
+    content_hash: str
+    intent_hash: str
+    payload: JsonValue | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOutcome:
+    """What :meth:`~connector.store.CheckpointStore.complete_and_begin` did.
+
+    Attributes:
+        completed: for each completion, in order: the record as now recorded (``done``), or
+            the :class:`~connector.store.LeaseLostError` of a claim that no longer held its
+            lease (nothing was written for it; the new holder reconciles).
+        claimed: for each submission, in order: its claim (the intent is durable: the request
+            may leave), or the store's decision when the record was not claimed:
+            :attr:`Action.BUSY` when another owner holds a live lease on the key, otherwise why
+            sending is not allowed now (the decision
+            :meth:`~connector.store.CheckpointStore.begin_submission` refuses with).
+    """
+
+    completed: list[RecordSnapshot | LeaseLostError]
+    claimed: list[Claim | Decision]
 
 
 class FileOutcome(StrEnum):

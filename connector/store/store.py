@@ -3,7 +3,12 @@
 Each public method is one database transaction. The methods that change a record under a claim
 (:meth:`CheckpointStore.start_attempt`, :meth:`~CheckpointStore.complete`, ...) succeed only
 while the claim still holds the record's lease (owner and lease version match); otherwise they
-raise :class:`~connector.store.errors.LeaseLostError` and change nothing.
+raise :class:`~connector.store.errors.LeaseLostError` and change nothing. The group methods
+(:meth:`~CheckpointStore.begin_submissions`, :meth:`~CheckpointStore.complete_and_begin`) do
+the same for several records with one commit, and report such refusals per record.
+
+Records are read and written with SQLAlchemy Core statements built once (see
+:mod:`connector.store.records`); the ORM serves the tables written once per run or file.
 
 Rules for the engine built on top:
 
@@ -22,20 +27,22 @@ Rules for the engine built on top:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, case, func, update
+from sqlalchemy import Engine, Table, case, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from connector.store import locks, records
+from connector.store import locks, payloads, records
 from connector.store.database import Backend, backend_of, create_store_engine, writer
 from connector.store.decisions import Action, ChangePolicy, Decision, decide
-from connector.store.errors import RecordNotFoundError, SubmissionRefusedError
+from connector.store.errors import LeaseLostError, RecordNotFoundError, SubmissionRefusedError
 from connector.store.migrate import ensure_current, upgrade
 from connector.store.shapes import (
     AuditAction,
@@ -45,12 +52,14 @@ from connector.store.shapes import (
     DeadLetter,
     Direction,
     FileOutcome,
+    GroupOutcome,
     JsonValue,
     LedgerEntry,
     RunCounts,
     RunInfo,
     RunStatus,
     SavedPayload,
+    Submission,
 )
 from connector.store.states import WORK_STATES, Event, RecordSnapshot, RecordState
 from connector.store.tables import (
@@ -177,19 +186,24 @@ class CheckpointStore:
                 change the flow only reports).
         """
         now = self._now()
-        with self._write() as session:
-            row, decision = self._decide_locked(
-                session, flow, key, content_hash, change_policy, now
-            )
-            if decision.action is Action.BUSY:
+        lease = _seconds(lease_seconds)
+        with self._transaction() as connection:
+            [taken] = self._take(
+                connection,
+                flow,
+                [(key, content_hash)],
+                change_policy,
+                now,
+                allowed=lambda decision: decision.needs_claim,
+                change=lambda _, record: records.grant(record, owner, lease, now),
+            ).claimed
+            if isinstance(taken, Decision):
+                _raise_unless_busy(flow, key, taken)
                 return None
-            if not decision.needs_claim:
-                raise SubmissionRefusedError(flow, key, decision)
             if payload is not None:
-                self._save_payload(session, flow, key, content_hash, payload, origin, now)
-            return records.grant(
-                row, owner, _seconds(lease_seconds), now, decision.action, content_hash
-            )
+                saved = SavedPayload(flow, key, content_hash, payload, origin, now)
+                payloads.save(connection, self._backend, [saved])
+            return taken
 
     def begin_submission(
         self,
@@ -231,20 +245,125 @@ class CheckpointStore:
                 record is refused with :attr:`Action.RECONCILE`: :meth:`claim` it and
                 reconcile first.
         """
+        submission = Submission(key, content_hash, intent_hash, payload, origin)
+        [outcome] = self.begin_submissions(
+            flow, [submission], owner, lease_seconds, change_policy=change_policy
+        )
+        if isinstance(outcome, Decision):
+            _raise_unless_busy(flow, key, outcome)
+            return None
+        return outcome
+
+    def begin_submissions(
+        self,
+        flow: str,
+        submissions: Sequence[Submission],
+        owner: str,
+        lease_seconds: float,
+        *,
+        change_policy: ChangePolicy = ChangePolicy.WARN,
+    ) -> list[Claim | Decision]:
+        """:meth:`begin_submission` for several records, with one commit for all of them.
+
+        Each record is claimed, or not, exactly as :meth:`begin_submission` would; a record
+        that is not claimed changes nothing. When this returns, every intent written is durable
+        and those requests may leave; none of them may leave before. Rows are taken in key
+        order, so that concurrent callers on PostgreSQL wait for each other instead of
+        deadlocking.
+
+        Args:
+            flow: the records' flow.
+            submissions: the records to claim and send.
+            owner: the claiming worker, unique among live workers.
+            lease_seconds: how long the leases last unless renewed or released.
+            change_policy: the flow's policy, as for :meth:`begin_submission`.
+
+        Returns:
+            For each submission, in order: its claim, or the store's decision when the record
+            was not claimed: :attr:`Action.BUSY` when another owner holds a live lease on the
+            key, otherwise why sending is not allowed now (the decision
+            :meth:`begin_submission` refuses with).
+        """
+        group = self.complete_and_begin(
+            flow, [], submissions, owner, lease_seconds, change_policy=change_policy
+        )
+        return group.claimed
+
+    def complete_and_begin(
+        self,
+        flow: str,
+        completions: Sequence[tuple[Claim, str]],
+        submissions: Sequence[Submission],
+        owner: str,
+        lease_seconds: float,
+        *,
+        change_policy: ChangePolicy = ChangePolicy.WARN,
+    ) -> GroupOutcome:
+        """Record confirmed sends and claim the next records to send, with one commit.
+
+        :meth:`complete` for each completion, then :meth:`begin_submissions` for the
+        submissions, in one transaction: the engine writes the outcomes of the sends that
+        finished together with the intents of the group it sends next. When this returns, the
+        outcomes and the intents are durable; none of the new requests may leave before.
+
+        Rows are taken in one order (keys created first, then the others locked in key order,
+        in one statement), so that concurrent callers on PostgreSQL wait for each other instead
+        of deadlocking.
+
+        Args:
+            flow: the records' flow; every completion's claim must be of this flow.
+            completions: each claim with the destination's reference for its record.
+            submissions: the records to claim and send.
+            owner: the claiming worker, unique among live workers.
+            lease_seconds: how long the new leases last unless renewed or released.
+            change_policy: the flow's policy, as for :meth:`begin_submission`.
+
+        Raises:
+            InvalidTransitionError: if an attempt was not started under one of the claims;
+                nothing is written then.
+            ValueError: if a claim is of another flow.
+        """
+        strangers = [claim.key for claim, _ in completions if claim.flow != flow]
+        if strangers:
+            raise ValueError(f"claims of another flow than {flow!r}: {', '.join(strangers)}")
         now = self._now()
-        with self._write() as session:
-            row, decision = self._decide_locked(
-                session, flow, key, content_hash, change_policy, now
+        lease = _seconds(lease_seconds)
+
+        def attempted(index: int, record: RecordSnapshot) -> RecordSnapshot:
+            granted = records.grant(record, owner, lease, now)
+            submission = submissions[index]
+            return records.start_attempt(
+                granted, submission.content_hash, submission.intent_hash, now
             )
-            if decision.action is Action.BUSY:
-                return None
-            if not decision.may_send:
-                raise SubmissionRefusedError(flow, key, decision)
-            if payload is not None:
-                self._save_payload(session, flow, key, content_hash, payload, origin, now)
-            records.grant(row, owner, _seconds(lease_seconds), now, decision.action, content_hash)
-            records.start_attempt(row, content_hash, intent_hash, now)
-            return records.claim_for(row, decision.action, content_hash)
+
+        def write(connection: Connection, *, trust_claims: bool) -> GroupOutcome:
+            group = self._take(
+                connection,
+                flow,
+                [(submission.key, submission.content_hash) for submission in submissions],
+                change_policy,
+                now,
+                allowed=lambda decision: decision.may_send,
+                change=attempted,
+                completions=completions,
+                trust_claims=trust_claims,
+            )
+            saved = [
+                SavedPayload(flow, item.key, item.content_hash, item.payload, item.origin, now)
+                for item, outcome in zip(submissions, group.claimed, strict=True)
+                if isinstance(outcome, Claim) and item.payload is not None
+            ]
+            payloads.save(connection, self._backend, saved)
+            return group
+
+        try:
+            with self._transaction() as connection:
+                return write(connection, trust_claims=True)
+        except _ClaimsMovedError:
+            # A claim lost its lease, or was not the latest: do it again, reading every row.
+            pass
+        with self._transaction() as connection:
+            return write(connection, trust_claims=False)
 
     def claim_batch(self, flow: str, owner: str, limit: int, lease_seconds: float) -> list[Claim]:
         """Claim up to ``limit`` records of ``flow`` that need work now, without overlap.
@@ -261,7 +380,7 @@ class CheckpointStore:
         now = self._now()
         lease = _seconds(lease_seconds)
         claims: list[Claim] = []
-        with self._write() as session:
+        with self._transaction() as connection:
             for state, action in (
                 (RecordState.SUBMITTING, Action.RECONCILE),
                 (RecordState.PENDING, Action.SUBMIT),
@@ -270,8 +389,14 @@ class CheckpointStore:
                 if wanted < 1:
                     break
                 statement = records.due(flow, state, now, wanted).with_for_update(skip_locked=True)
-                for row in session.exec(statement).all():
-                    claims.append(records.grant(row, owner, lease, now, action, row.content_hash))
+                granted = [
+                    records.grant(records.snapshot(row), owner, lease, now)
+                    for row in connection.execute(statement)
+                ]
+                records.write(connection, granted)
+                claims.extend(
+                    records.claim_for(record, action, record.content_hash) for record in granted
+                )
         return claims
 
     def start_attempt(self, claim: Claim, intent_hash: str) -> Claim:
@@ -285,10 +410,11 @@ class CheckpointStore:
             InvalidTransitionError: if the record is ``submitting`` or ``dead``.
         """
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            records.start_attempt(row, claim.content_hash, intent_hash, now)
-            return records.claim_for(row, claim.action, claim.content_hash)
+        with self._transaction() as connection:
+            record = records.fenced(connection, claim)
+            record = records.start_attempt(record, claim.content_hash, intent_hash, now)
+            records.write(connection, [record])
+            return records.claim_for(record, claim.action, claim.content_hash)
 
     def complete(self, claim: Claim, remote_ref: str) -> RecordSnapshot:
         """Record a confirmed send: ``done`` with the destination's reference; lease released.
@@ -321,11 +447,13 @@ class CheckpointStore:
             InvalidTransitionError: if the record is not ``submitting``.
         """
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            records.move(row, Event.RECONCILE_NOT_APPLIED, now)
-            row.next_attempt_at = row.lease_expires_at
-            return records.claim_for(row, Action.SUBMIT, claim.content_hash)
+        with self._transaction() as connection:
+            record = records.move(
+                records.fenced(connection, claim), Event.RECONCILE_NOT_APPLIED, now
+            )
+            record = replace(record, next_attempt_at=record.lease_expires_at)
+            records.write(connection, [record])
+            return records.claim_for(record, Action.SUBMIT, claim.content_hash)
 
     def reject(self, claim: Claim, error: str) -> RecordSnapshot:
         """Record a definite rejection (a 4xx validation error, an unmappable record): ``failed``.
@@ -380,17 +508,21 @@ class CheckpointStore:
             InvalidTransitionError: if the record is not ``pending`` or ``submitting``.
         """
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            records.move(row, Event.GIVE_UP, now)
-            row.last_error = error
-            records.release(row, None)
-            session.add(
-                DeadLetterRow(
-                    flow=row.flow, key=row.key, payload=payload, error=error, created_at=now
-                )
+        with self._transaction() as connection:
+            record = records.move(records.fenced(connection, claim), Event.GIVE_UP, now)
+            record = records.release(replace(record, last_error=error), None)
+            records.write(connection, [record])
+            connection.execute(
+                insert(_table(DeadLetterRow)),
+                {
+                    "flow": record.flow,
+                    "key": record.key,
+                    "payload": payload,
+                    "error": error,
+                    "created_at": now,
+                },
             )
-            return records.snapshot(row)
+            return record
 
     def release(self, claim: Claim) -> RecordSnapshot:
         """Give the lease back, leaving the state as it is (on shutdown, for example).
@@ -402,11 +534,11 @@ class CheckpointStore:
             LeaseLostError: if the claim no longer holds the lease.
         """
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            records.release(row, now)
-            row.updated_at = now
-            return records.snapshot(row)
+        with self._transaction() as connection:
+            record = records.release(records.fenced(connection, claim), now)
+            record = replace(record, updated_at=now)
+            records.write(connection, [record])
+            return record
 
     def renew(self, claim: Claim, lease_seconds: float) -> Claim:
         """Extend a lease for a long-running send; the claim's fencing token stays the same.
@@ -415,13 +547,17 @@ class CheckpointStore:
             LeaseLostError: if the claim no longer holds the lease.
         """
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            row.lease_expires_at = now + _seconds(lease_seconds)
-            if row.state in WORK_STATES:
-                row.next_attempt_at = row.lease_expires_at
-            row.updated_at = now
-            return records.claim_for(row, claim.action, claim.content_hash)
+        expires = now + _seconds(lease_seconds)
+        with self._transaction() as connection:
+            record = records.fenced(connection, claim)
+            record = replace(
+                record,
+                lease_expires_at=expires,
+                next_attempt_at=expires if record.state in WORK_STATES else record.next_attempt_at,
+                updated_at=now,
+            )
+            records.write(connection, [record])
+            return records.claim_for(record, claim.action, claim.content_hash)
 
     def expire_leases(self, owner: str) -> int:
         """End every live lease of ``owner`` now, so that others may take its records over.
@@ -434,7 +570,7 @@ class CheckpointStore:
             How many leases were ended.
         """
         now = self._now()
-        with self._write() as session:
+        with self._transaction() as connection:
             statement = (
                 update(RecordRow)
                 .where(
@@ -451,7 +587,7 @@ class CheckpointStore:
                 )
                 .returning(col(RecordRow.key))
             )
-            return len(session.execute(statement).all())
+            return len(connection.execute(statement).all())
 
     # -- records: operators -------------------------------------------------------------------
 
@@ -465,13 +601,12 @@ class CheckpointStore:
             InvalidTransitionError: if the record is not ``failed`` or ``dead``.
         """
         now = self._now()
-        with self._write() as session:
-            row = self._operator_row(session, flow, key)
-            records.move(row, Event.REPLAY, now)
-            row.attempts = 0
-            records.revoke(row, now)
-            session.add(_audit(row, AuditAction.REPLAY, actor, note, now))
-            return records.snapshot(row)
+        with self._transaction() as connection:
+            record = records.move(self._operator_row(connection, flow, key), Event.REPLAY, now)
+            record = records.revoke(replace(record, attempts=0), now)
+            records.write(connection, [record])
+            _audit(connection, record, AuditAction.REPLAY, actor, note, now)
+            return record
 
     def resolve(
         self, flow: str, key: str, actor: str, note: str, remote_ref: str | None = None
@@ -490,14 +625,14 @@ class CheckpointStore:
             InvalidTransitionError: if the record is not ``failed`` or ``dead``.
         """
         now = self._now()
-        with self._write() as session:
-            row = self._operator_row(session, flow, key)
-            records.move(row, Event.RESOLVE, now)
+        with self._transaction() as connection:
+            record = records.move(self._operator_row(connection, flow, key), Event.RESOLVE, now)
             if remote_ref is not None:
-                row.remote_ref = remote_ref
-            records.revoke(row, now)
-            session.add(_audit(row, AuditAction.RESOLVE, actor, note, now))
-            return records.snapshot(row)
+                record = replace(record, remote_ref=remote_ref)
+            record = records.revoke(record, now)
+            records.write(connection, [record])
+            _audit(connection, record, AuditAction.RESOLVE, actor, note, now)
+            return record
 
     def acknowledge_change(
         self, flow: str, key: str, content_hash: str, actor: str, note: str
@@ -514,25 +649,21 @@ class CheckpointStore:
             InvalidTransitionError: if the record is not ``done``.
         """
         now = self._now()
-        with self._write() as session:
-            row = self._operator_row(session, flow, key)
-            previous = row.content_hash
-            records.move(row, Event.ACKNOWLEDGE_CHANGE, now)
-            row.content_hash = content_hash
-            records.revoke(row, now)
-            text = f"{note} (content {previous} -> {content_hash})"
-            session.add(_audit(row, AuditAction.ACKNOWLEDGE_CHANGE, actor, text, now))
-            return records.snapshot(row)
+        with self._transaction() as connection:
+            existing = self._operator_row(connection, flow, key)
+            record = records.move(existing, Event.ACKNOWLEDGE_CHANGE, now)
+            record = records.revoke(replace(record, content_hash=content_hash), now)
+            records.write(connection, [record])
+            text = f"{note} (content {existing.content_hash} -> {content_hash})"
+            _audit(connection, record, AuditAction.ACKNOWLEDGE_CHANGE, actor, text, now)
+            return record
 
     # -- records: reading ---------------------------------------------------------------------
 
     def get(self, flow: str, key: str) -> RecordSnapshot | None:
         """The record for ``flow``/``key``, ``None`` if the store never saw it."""
-        with self._read() as session:
-            row = session.exec(
-                select(RecordRow).where(RecordRow.flow == flow, RecordRow.key == key)
-            ).one_or_none()
-            return None if row is None else records.snapshot(row)
+        with self._reading() as connection:
+            return records.read(connection, flow, key)
 
     def known_records(self, flow: str, keys: Iterable[str]) -> dict[str, RecordSnapshot]:
         """What the store knows about ``keys``, for :func:`~connector.store.decide`.
@@ -543,11 +674,12 @@ class CheckpointStore:
         """
         wanted = list(dict.fromkeys(keys))
         found: dict[str, RecordSnapshot] = {}
-        with self._read() as session:
+        columns = records.RECORDS.c
+        with self._reading() as connection:
             for start in range(0, len(wanted), LOOKUP_BATCH):
                 batch = wanted[start : start + LOOKUP_BATCH]
-                rows = session.exec(
-                    select(RecordRow).where(RecordRow.flow == flow, col(RecordRow.key).in_(batch))
+                rows = connection.execute(
+                    records.select_records().where(columns.flow == flow, columns.key.in_(batch))
                 )
                 for row in rows:
                     found[row.key] = records.snapshot(row)
@@ -597,26 +729,28 @@ class CheckpointStore:
         self, flow: str, *, state: RecordState | None = None, limit: int = 50, offset: int = 0
     ) -> list[RecordSnapshot]:
         """A page of ``flow``'s records in key order, optionally only those in ``state``."""
-        statement = select(RecordRow).where(RecordRow.flow == flow)
+        columns = records.RECORDS.c
+        statement = records.select_records().where(columns.flow == flow)
         if state is not None:
-            statement = statement.where(RecordRow.state == state)
-        statement = statement.order_by(col(RecordRow.key)).limit(limit).offset(offset)
-        with self._read() as session:
-            return [records.snapshot(row) for row in session.exec(statement)]
+            statement = statement.where(columns.state == state)
+        statement = statement.order_by(columns.key).limit(limit).offset(offset)
+        with self._reading() as connection:
+            return [records.snapshot(row) for row in connection.execute(statement)]
 
     def oldest_failure(self, flow: str) -> RecordSnapshot | None:
         """The ``failed`` or ``dead`` record of ``flow`` that has waited longest, if any."""
+        columns = records.RECORDS.c
         statement = (
-            select(RecordRow)
+            records.select_records()
             .where(
-                RecordRow.flow == flow,
-                col(RecordRow.state).in_([RecordState.FAILED, RecordState.DEAD]),
+                columns.flow == flow,
+                columns.state.in_([RecordState.FAILED, RecordState.DEAD]),
             )
-            .order_by(col(RecordRow.updated_at), col(RecordRow.key))
+            .order_by(columns.updated_at, columns.key)
             .limit(1)
         )
-        with self._read() as session:
-            row = session.exec(statement).first()
+        with self._reading() as connection:
+            row = connection.execute(statement).first()
             return None if row is None else records.snapshot(row)
 
     def audit_trail(self, flow: str, key: str) -> list[AuditEntry]:
@@ -897,6 +1031,17 @@ class CheckpointStore:
         return _aware(self._clock())
 
     @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One writing transaction on a Core connection; commits unless the block raises."""
+        with self._writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._engine.connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
     def _write(self) -> Iterator[Session]:
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
@@ -912,44 +1057,111 @@ class CheckpointStore:
             return postgresql.insert(table)
         return sqlite.insert(table)
 
-    def _decide_locked(
+    def _take(
         self,
-        session: Session,
+        connection: Connection,
         flow: str,
-        key: str,
-        content_hash: str,
+        wanted: Sequence[tuple[str, str]],
         change_policy: ChangePolicy,
         now: datetime,
-    ) -> tuple[RecordRow, Decision]:
-        created = records.insert_if_absent(session, self._backend, flow, key, content_hash, now)
-        row = records.lock(session, flow, key)
-        assert row is not None, "the row was just created or found"
-        existing = None if created else records.snapshot(row)
-        return row, decide(existing, content_hash, now, change_policy)
+        *,
+        allowed: Callable[[Decision], bool],
+        change: Callable[[int, RecordSnapshot], RecordSnapshot],
+        completions: Sequence[tuple[Claim, str]] = (),
+        trust_claims: bool = False,
+    ) -> GroupOutcome:
+        """Complete the ``completions``; decide on source records under lock and, where
+        ``allowed``, apply ``change`` to them.
 
-    def _save_payload(
-        self,
-        session: Session,
-        flow: str,
-        key: str,
-        content_hash: str,
-        payload: JsonValue,
-        origin: str | None,
-        now: datetime,
-    ) -> None:
-        values = {"content_hash": content_hash, "payload": payload, "origin": origin}
-        statement = self._insert(SavedPayloadRow).values(flow=flow, key=key, saved_at=now, **values)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["flow", "key"], set_={**values, "saved_at": now}
+        ``wanted`` holds each source record's key and content hash; ``change`` gets the
+        record's index in it. New keys are inserted already changed, all in one statement; then
+        the rows that existed (the completions' too) are locked in key order in one statement,
+        decided on again and written back, again in one statement. Nothing is written for a
+        record that is not taken, nor for a completion whose claim lost its lease.
+
+        With ``trust_claims``, when every source record was new, the completions are written
+        from their claims without reading their rows (:func:`records.write_unchanged`); if any
+        row is not as its claim saw it, :class:`_ClaimsMovedError` is raised and the caller
+        rolls back and tries again without.
+        """
+        claimed: list[Claim | Decision | None] = [None] * len(wanted)
+        first: dict[str, int] = {}
+        for index, (key, _) in enumerate(wanted):
+            first.setdefault(key, index)
+        new_key = decide(None, "", now, change_policy)
+        if allowed(new_key):
+            fresh = {
+                key: change(index, records.new(flow, key, wanted[index][1], now))
+                for key, index in sorted(first.items())
+            }
+            for key in records.insert(connection, self._backend, list(fresh.values())):
+                index = first[key]
+                claimed[index] = records.claim_for(fresh[key], new_key.action, wanted[index][1])
+        # Keys that existed, and a key given twice (its first occurrence holds it now).
+        unsettled = [index for index, outcome in enumerate(claimed) if outcome is None]
+        if trust_claims and not unsettled:
+            return GroupOutcome(
+                self._complete_unread(connection, completions, now),
+                [outcome for outcome in claimed if outcome is not None],
             )
+        current = records.lock_many(
+            connection,
+            flow,
+            [claim.key for claim, _ in completions] + [wanted[index][0] for index in unsettled],
         )
+        changed: list[RecordSnapshot] = []
+        completed: list[RecordSnapshot | LeaseLostError] = []
+        for claim, remote_ref in completions:
+            try:
+                record = records.check_fence(current.get(claim.key), claim)
+            except LeaseLostError as lost:
+                completed.append(lost)
+                continue
+            record = records.finish(record, Event.COMPLETE, now, error=None, remote_ref=remote_ref)
+            current[claim.key] = record
+            changed.append(record)
+            completed.append(record)
+        for index in sorted(unsettled, key=lambda index: wanted[index][0]):
+            key, content_hash = wanted[index]
+            existing = current.get(key)
+            if existing is None:  # a new key that may not be taken
+                claimed[index] = new_key
+                continue
+            decision = decide(existing, content_hash, now, change_policy)
+            if decision.action is Action.BUSY or not allowed(decision):
+                claimed[index] = decision
+                continue
+            record = change(index, existing)
+            current[key] = record
+            changed.append(record)
+            claimed[index] = records.claim_for(record, decision.action, content_hash)
+        records.write(connection, changed)
+        return GroupOutcome(completed, [outcome for outcome in claimed if outcome is not None])
 
-    def _operator_row(self, session: Session, flow: str, key: str) -> RecordRow:
-        row = records.lock(session, flow, key)
-        if row is None:
+    def _complete_unread(
+        self, connection: Connection, completions: Sequence[tuple[Claim, str]], now: datetime
+    ) -> list[RecordSnapshot | LeaseLostError]:
+        """Complete the claims' records as their claims saw them, without reading the rows.
+
+        Raises:
+            _ClaimsMovedError: a claim's record was not ``submitting`` as it saw it, or a row
+                was no longer as its claim saw it (some rows may be written: roll back).
+        """
+        if any(claim.record.state is not RecordState.SUBMITTING for claim, _ in completions):
+            raise _ClaimsMovedError
+        done = [
+            (claim, records.finish(claim.record, Event.COMPLETE, now, error=None, remote_ref=ref))
+            for claim, ref in completions
+        ]
+        if not records.write_unchanged(connection, done):
+            raise _ClaimsMovedError
+        return [record for _, record in done]
+
+    def _operator_row(self, connection: Connection, flow: str, key: str) -> RecordSnapshot:
+        record = records.lock(connection, flow, key)
+        if record is None:
             raise RecordNotFoundError(flow, key)
-        return row
+        return record
 
     def _finish(
         self,
@@ -962,17 +1174,28 @@ class CheckpointStore:
         content_hash: str | None = None,
     ) -> RecordSnapshot:
         now = self._now()
-        with self._write() as session:
-            row = records.fenced(session, claim)
-            records.move(row, event, now)
-            if content_hash is not None and content_hash != row.content_hash:
-                row.content_hash = content_hash
-                row.attempts = 0
-            row.last_error = error
-            if remote_ref is not None:
-                row.remote_ref = remote_ref
-            records.release(row, due)
-            return records.snapshot(row)
+        with self._transaction() as connection:
+            record = records.finish(
+                records.fenced(connection, claim),
+                event,
+                now,
+                error=error,
+                remote_ref=remote_ref,
+                due=due,
+                content_hash=content_hash,
+            )
+            records.write(connection, [record])
+            return record
+
+
+class _ClaimsMovedError(Exception):
+    """A row was not as its claim saw it; the group is written again, reading every row."""
+
+
+def _raise_unless_busy(flow: str, key: str, decision: Decision) -> None:
+    """Raise the refusal a decision not to claim stands for, unless another owner holds the key."""
+    if decision.action is not Action.BUSY:
+        raise SubmissionRefusedError(flow, key, decision)
 
 
 def _seconds(lease_seconds: float) -> timedelta:
@@ -992,8 +1215,30 @@ def _id(value: int | None) -> int:
     return value
 
 
-def _audit(row: RecordRow, action: AuditAction, actor: str, note: str, now: datetime) -> AuditRow:
-    return AuditRow(flow=row.flow, key=row.key, action=action, actor=actor, note=note, at=now)
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _audit(
+    connection: Connection,
+    record: RecordSnapshot,
+    action: AuditAction,
+    actor: str,
+    note: str,
+    now: datetime,
+) -> None:
+    connection.execute(
+        insert(_table(AuditRow)),
+        {
+            "flow": record.flow,
+            "key": record.key,
+            "action": action,
+            "actor": actor,
+            "note": note,
+            "at": now,
+        },
+    )
 
 
 def _ledger_entry(row: LedgerRow) -> LedgerEntry:
