@@ -125,21 +125,29 @@ class _RejectedSet:
 
 @dataclass
 class _ReadFile:
-    """A file whose sets were read; it moves on once every record has an outcome."""
+    """A file whose sets were read; it moves on once every record has an outcome.
+
+    What it keeps per record is small, because one interchange may hold a hundred thousand
+    orders: a short digest of each key's content (to tell the same order repeated in the file
+    from a different one under the same key), the keys still waiting for their outcome (which
+    the engine sends back as it goes), and only the failures in full.
+    """
 
     path: Path
     origin: str
     digest: str
     size: int
-    expected: dict[str, str] = field(default_factory=dict)
-    outcomes: dict[str, RecordOutcome] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
+    delivered: int = 0
+    failed: list[RecordOutcome] = field(default_factory=list)
     rejected: list[_RejectedSet] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     read_to_end: bool = False
 
     @property
     def settled(self) -> bool:
-        return self.read_to_end and len(self.outcomes) >= len(self.expected)
+        return self.read_to_end and not self.waiting
 
 
 class X12InboxSource(Source):
@@ -189,7 +197,11 @@ class X12InboxSource(Source):
         origin = record.origin or ""
         with self._lock:
             entry = self._read_files.get(origin)
-            if entry is None or entry.expected.get(record.key) != record.content_hash:
+            if (
+                entry is None
+                or record.key not in entry.waiting
+                or entry.digests.get(record.key) != _short(record.content_hash)
+            ):
                 logger.warning(
                     "%s: order %s was acknowledged, but this source has no such order waiting; "
                     "the file stays in the inbox and is read again",
@@ -197,7 +209,11 @@ class X12InboxSource(Source):
                     record.key,
                 )
                 return
-            entry.outcomes[record.key] = RecordOutcome(record.key, succeeded, detail)
+            entry.waiting.discard(record.key)
+            if succeeded:
+                entry.delivered += 1
+            else:
+                entry.failed.append(RecordOutcome(record.key, succeeded, detail))
             if not entry.settled:
                 return
             del self._read_files[origin]
@@ -333,14 +349,18 @@ class X12InboxSource(Source):
             **tree,
         }
         record = Record.of(key, payload, cursor=token, origin=entry.origin)
+        digest = _short(record.content_hash)
         with self._lock:
-            if key in entry.expected and entry.expected[key] != record.content_hash:
-                entry.problems.append(
-                    f"order {key} appears twice in the file with different content; only the "
-                    f"first (before line {event.line}) is taken"
-                )
+            known = entry.digests.get(key)
+            if known is not None:
+                if known != digest:
+                    entry.problems.append(
+                        f"order {key} appears twice in the file with different content; only "
+                        f"the first (before line {event.line}) is taken"
+                    )
                 return None
-            entry.expected[key] = record.content_hash
+            entry.digests[key] = digest
+            entry.waiting.add(key)
         return record
 
     def _refusal(self, header: InterchangeHeader, entry: _ReadFile) -> str | None:
@@ -434,16 +454,13 @@ class X12InboxSource(Source):
     # -- moving files -------------------------------------------------------------------------
 
     def _settle(self, entry: _ReadFile) -> None:
-        failed = [outcome for outcome in entry.outcomes.values() if not outcome.succeeded]
-        if not (failed or entry.rejected or entry.problems):
+        if not (entry.failed or entry.rejected or entry.problems):
             self.folders.archive_file(entry.path)
             self.store.record_file(
                 self.context.name, entry.digest, entry.origin, entry.size, FileOutcome.ACCEPTED
             )
             return
-        self.folders.set_aside(
-            entry.path, self._problem(entry), _EXPECTED, list(entry.outcomes.values())
-        )
+        self.folders.set_aside(entry.path, self._problem(entry), _EXPECTED, entry.failed)
         self.store.record_file(
             self.context.name, entry.digest, entry.origin, entry.size, FileOutcome.REJECTED
         )
@@ -457,10 +474,20 @@ class X12InboxSource(Source):
                 f"line {rejected.line}) was rejected:"
             )
             lines.extend(f"  {problem}" for problem in rejected.problems)
-        failed = sum(1 for outcome in entry.outcomes.values() if not outcome.succeeded)
-        if failed:
-            lines.append(f"{failed} of the {len(entry.outcomes)} orders were not delivered")
+        total = entry.delivered + len(entry.failed)
+        if entry.failed:
+            lines.append(f"orders not delivered: {len(entry.failed)} of {total} (listed below)")
+        if entry.delivered:
+            lines.append(
+                f"orders delivered: {entry.delivered} of {total} (not sent again when the file "
+                "comes back)"
+            )
         return "\n".join(lines)
+
+
+def _short(content_hash: str) -> bytes:
+    """Enough of a content hash to tell two versions of one order apart within a file."""
+    return bytes.fromhex(content_hash[:16])
 
 
 def _stable(fields: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:

@@ -123,7 +123,7 @@ def test_a_bad_set_is_rejected_alone_and_reported_while_the_good_one_goes_on(
     assert "transaction set 0002" in report
     assert "BEG01 (Transaction Set Purpose Code, data element 353) is '09'" in report
     assert "PO102 (Quantity Ordered, data element 330) is mandatory and missing" in report
-    assert "ACME-4500012345  delivered" in report
+    assert "orders delivered: 1 of 1" in report
     assert (tmp_path / "error" / "po.x12").exists()
 
 
@@ -334,4 +334,20 @@ def test_an_invalid_set_gets_its_997_codes_and_a_report_and_the_good_set_still_g
     assert "AK9*P*2*2*1~" in written
     report = (tmp_path / "error" / "po.x12.error.txt").read_text()
     assert reported in report
-    assert "ACME-4500012345  delivered" in report
+    assert "orders delivered: 1 of 1" in report
+
+
+def test_an_order_repeated_in_a_file_is_taken_once_and_a_different_one_under_its_key_is_reported(
+    tmp_path: Path, store: CheckpointStore
+) -> None:
+    same = [order_set(1, "4500012345"), order_set(2, "4500012345")]
+    drop(tmp_path / "inbox", "same.x12", orders_file(101, same))
+    changed = [order_set(1, "4500012346"), order_set(2, "4500012346", quantity="9")]
+    drop(tmp_path / "inbox", "changed.x12", orders_file(102, changed))
+
+    keys = _acknowledge_all(inbox_source(tmp_path, store))
+
+    assert sorted(keys) == ["ACME-4500012345", "ACME-4500012346"]
+    assert (tmp_path / "archive" / "same.x12").exists()
+    report = (tmp_path / "error" / "changed.x12.error.txt").read_text()
+    assert "order ACME-4500012346 appears twice in the file with different content" in report
