@@ -1,7 +1,12 @@
 """The exactly-once protocol for one record: claim, intent, send, outcome; reconcile first.
 
-Each method runs in one of the engine's worker threads and returns a :class:`Result` once the
-record's outcome is durably written. Adapter failures become that record's outcome; store
+Most methods run in one of the engine's worker threads and return a :class:`Result` once the
+record's outcome is durably written. The common case, a source record that may be sent at once,
+is split so that the engine can write intents and outcomes for a group of records per
+transaction: :meth:`Delivery.map`, then :meth:`Delivery.complete_and_begin` (the group's
+intents, with the outcomes of earlier sends, one commit), then :meth:`Delivery.send` per record
+(which writes nothing when the destination confirms), whose outcome goes with the next
+:meth:`~Delivery.complete_and_begin`. Adapter failures become that record's outcome; store
 errors (except a lost lease, which means another process took the record over) propagate and
 fail the run.
 """
@@ -10,7 +15,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,12 +44,16 @@ from connector.store import (
     LeaseLostError,
     RecordSnapshot,
     StoreError,
+    Submission,
     SubmissionRefusedError,
 )
 
 __all__ = [
     "Delivery",
+    "Mapped",
     "Result",
+    "Sent",
+    "Unmappable",
     "describe_exception",
     "effective_change_policy",
     "json_payload",
@@ -67,6 +76,45 @@ class Result:
     detail: str = ""
     error: str | None = None
     warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """A source record and the document it maps to, ready to be claimed and sent.
+
+    Attributes:
+        record: the source record.
+        document: what the sink is given.
+    """
+
+    record: Record
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmappable:
+    """Why a record could not be mapped.
+
+    Attributes:
+        detail: the mapping's complaint, or the exception it raised.
+    """
+
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A send the destination confirmed, whose outcome is not written yet.
+
+    Attributes:
+        claim: the claim the record was sent under.
+        reference: the destination's reference.
+        result: the record's result once the outcome is written.
+    """
+
+    claim: Claim
+    reference: str
+    result: Result
 
 
 def json_payload(payload: Any) -> JsonValue:
@@ -175,33 +223,93 @@ class Delivery:
             return Result(Outcome.RELEASED, "the run is stopping")
         if decision.action is Action.RECONCILE:
             return self._claim_and_reconcile(record)
+        mapped = self.map(record)
+        if isinstance(mapped, Unmappable):
+            return self.unmappable(record, mapped.detail)
+        [claimed] = self.begin_sends([mapped])
+        if isinstance(claimed, Decision):
+            return self.not_claimed(record, claimed)
+        return self._written(self.send(claimed, record, mapped.document))
+
+    def map(self, record: Record) -> Mapped | Unmappable:
+        """Map ``record`` to its document; an adapter's failure is the record's, not the run's."""
         try:
-            document = self._flow.mapping.map(record)
+            return Mapped(record, self._flow.mapping.map(record))
         except MappingError as error:
-            return self._unmappable(record, error.detail)
+            return Unmappable(error.detail)
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - an adapter's bug fails its record only
-            return self._unmappable(record, f"the mapping failed: {describe_exception(error)}")
+            return Unmappable(f"the mapping failed: {describe_exception(error)}")
+
+    def begin_sends(self, mapped: Sequence[Mapped]) -> list[Claim | Decision]:
+        """Claim the records and write their intents, in one transaction.
+
+        Returns:
+            For each record, in order: its claim (the intent is durable: it may be sent now),
+            or the store's decision not to claim it, for :meth:`not_claimed`.
+        """
+        return self.complete_and_begin([], mapped)[1]
+
+    def complete_sends(self, sent: Sequence[Sent]) -> list[Result]:
+        """Write the outcomes of confirmed sends, in one transaction.
+
+        Returns:
+            Each record's result, in order.
+        """
+        return self.complete_and_begin(sent, [])[0]
+
+    def complete_and_begin(
+        self, sent: Sequence[Sent], mapped: Sequence[Mapped]
+    ) -> tuple[list[Result], list[Claim | Decision]]:
+        """Write the outcomes of confirmed sends and the intents of the next records to send,
+        in one transaction.
+
+        Returns:
+            Each sent record's result, in order; and for each mapped record, in order, its
+            claim (the intent is durable: it may be sent now) or the store's decision not to
+            claim it, for :meth:`not_claimed`.
+        """
+        submissions = [
+            Submission(
+                item.record.key,
+                item.record.content_hash,
+                content_hash(item.document),
+                json_payload(item.record.payload),
+                item.record.origin,
+            )
+            for item in mapped
+        ]
         try:
-            claim = self._store.begin_submission(
+            group = self._store.complete_and_begin(
                 self._name,
-                record.key,
-                record.content_hash,
-                content_hash(document),
+                [(item.claim, item.reference) for item in sent],
+                submissions,
                 self._owner,
                 self._policy.lease_seconds,
                 change_policy=self.change_policy,
-                payload=json_payload(record.payload),
-                origin=record.origin,
             )
-        except SubmissionRefusedError as refused:
-            return self._refused(record, refused.decision)
-        if claim is None:
+        finally:
+            for item in sent:
+                self._keeper.drop(item.claim.key)
+        results: list[Result] = []
+        for item, outcome in zip(sent, group.completed, strict=True):
+            if isinstance(outcome, LeaseLostError):
+                results.append(self._lost(item.claim, outcome))
+            else:
+                self._observer.step(Step.OUTCOME_WRITTEN, item.claim.key)
+                results.append(item.result)
+        for claimed in group.claimed:
+            if isinstance(claimed, Claim):
+                self._keeper.hold(claimed)
+                self._observer.step(Step.INTENT_WRITTEN, claimed.key)
+        return results, group.claimed
+
+    def not_claimed(self, record: Record, decision: Decision) -> Result:
+        """Handle a record the store did not let :meth:`complete_and_begin` claim."""
+        if decision.action is Action.BUSY:
             return Result(Outcome.BUSY, "another process holds it")
-        self._keeper.hold(claim)
-        self._observer.step(Step.INTENT_WRITTEN, record.key)
-        return self._send(claim, record, document)
+        return self._refused(record, decision)
 
     def _claim(self, record: Record) -> Claim | Result:
         """Claim ``record`` without writing an intent; a :class:`Result` when it cannot be
@@ -238,7 +346,9 @@ class Delivery:
             return self.deliver(record, decision)
         return self.settle(record, decision)
 
-    def _unmappable(self, record: Record, detail: str) -> Result:
+    def unmappable(self, record: Record, detail: str) -> Result:
+        """Claim a record that cannot be mapped and reject it (or reconcile it first, if an
+        earlier send of it is in doubt)."""
         message = f"cannot be mapped: {detail}"
         claim = self._claim(record)
         if isinstance(claim, Result):
@@ -279,20 +389,15 @@ class Delivery:
 
     def _attempt(self, claim: Claim, record: Record) -> Result:
         """Map, write the intent under an existing claim, send."""
+        mapped = self.map(record)
+        if isinstance(mapped, Unmappable):
+            return self._reject(claim, f"cannot be mapped: {mapped.detail}")
         try:
-            document = self._flow.mapping.map(record)
-        except MappingError as error:
-            return self._reject(claim, f"cannot be mapped: {error.detail}")
-        except StoreError:
-            raise
-        except Exception as error:  # noqa: BLE001 - an adapter's bug fails its record only
-            return self._reject(claim, f"the mapping failed: {describe_exception(error)}")
-        try:
-            started = self._store.start_attempt(claim, content_hash(document))
+            started = self._store.start_attempt(claim, content_hash(mapped.document))
         except LeaseLostError as lost:
             return self._lost(claim, lost)
         self._observer.step(Step.INTENT_WRITTEN, claim.key)
-        return self._send(started, record, document)
+        return self._written(self.send(started, record, mapped.document))
 
     def _reconcile(self, claim: Claim, record: Record) -> Result:
         """Ask the destination about a record whose last send has an unknown outcome."""
@@ -333,7 +438,14 @@ class Delivery:
             return self._dead(pending, record, message)
         return self._attempt(pending, record)
 
-    def _send(self, claim: Claim, record: Record, document: dict[str, Any]) -> Result:
+    def send(self, claim: Claim, record: Record, document: dict[str, Any]) -> Result | Sent:
+        """Send a record whose intent is written.
+
+        Returns:
+            :class:`Sent` when the destination confirmed (the outcome is for the caller to
+            write: :meth:`complete_and_begin`); otherwise the record's result, its outcome
+            written.
+        """
         remote_ref = claim.record.remote_ref
         sink = self._flow.sink
         self._observer.step(Step.BEFORE_SEND, claim.key)
@@ -365,10 +477,17 @@ class Delivery:
             return self._in_doubt(claim, message, error=message)
         self._observer.step(Step.AFTER_SEND, claim.key)
         if remote_ref is None:
-            result = Result(Outcome.SUBMITTED, f"created as {reference}")
-        else:
-            result = Result(Outcome.UPDATED, f"updated {remote_ref} as {reference}")
-        return self._write_outcome(claim, lambda: self._store.complete(claim, reference), result)
+            return Sent(claim, reference, Result(Outcome.SUBMITTED, f"created as {reference}"))
+        return Sent(
+            claim, reference, Result(Outcome.UPDATED, f"updated {remote_ref} as {reference}")
+        )
+
+    def _written(self, outcome: Result | Sent) -> Result:
+        """The result of a send, with a confirmed one's outcome written on its own."""
+        if isinstance(outcome, Result):
+            return outcome
+        [result] = self.complete_sends([outcome])
+        return result
 
     # -- outcomes -----------------------------------------------------------------------------
 

@@ -6,6 +6,14 @@ to the store's size), sends the records that need it from a bounded pool of work
 takes on the flow's due work that the source no longer yields (retries, reconciliations of
 unknown outcomes, leases of dead processes, operators' replays) from the copies the store keeps.
 
+Source records that may be sent at once go through the protocol in groups. The run's thread
+maps a group and, in one transaction, writes the outcomes of the sends confirmed since the last
+group together with the intents of the new one; only then does it queue the group's sends for
+the workers (a record leaves only once its intent is durable), and only then does it settle the
+confirmed records (acknowledgement, cursor). The workers go from one send to the next without
+waiting for the store, and the store commits about once per group of ``concurrency`` records
+instead of twice per record.
+
 The cursor follows a low watermark (:mod:`connector.engine.cursor`): it only moves past records
 whose outcome is durable. The source is acknowledged only after a record's outcome is durable.
 A store error stops the run and is raised; an adapter's failure is its record's outcome.
@@ -20,8 +28,9 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from functools import partial
 from itertools import islice
@@ -31,7 +40,10 @@ from adapters.base import Record
 from connector.engine.cursor import LowWatermark
 from connector.engine.delivery import (
     Delivery,
+    Mapped,
     Result,
+    Sent,
+    Unmappable,
     describe_exception,
     effective_change_policy,
 )
@@ -69,7 +81,8 @@ T = TypeVar("T")
 Progress = Callable[[ProgressEvent], None]
 
 IN_FLIGHT_PER_WORKER = 2
-"""Records queued per worker thread: enough to keep the sink busy, few enough that a stop
+"""Records handed to the workers per worker thread (being sent, or claimed and queued): enough
+to keep the sink busy while the run's thread writes the next group, few enough that a stop
 request leaves little unsent work behind."""
 
 KEEPER_CHECK_SECONDS = 1.0
@@ -267,8 +280,18 @@ class _Run:
         self._errors: list[tuple[str, str]] = []
         self._warnings: list[tuple[str, str]] = []
         self._handled: set[str] = set()
-        self._futures: dict[Future[Result], _Task] = {}
+        self._futures: dict[Future[Result | Sent], _Task] = {}
+        # Handed-out work that finished and is not settled yet, in the order it finished.
+        self._done: deque[Future[Result | Sent]] = deque()
+        self._done_signal = threading.Condition()
         self._pool: ThreadPoolExecutor | None = None
+        # Source records to send, decided and not yet claimed. At most _claim_limit records
+        # are handed to the workers at once (being sent, or queued for a worker).
+        self._waiting: list[_Task] = []
+        # Sends the destination confirmed, whose outcomes are not written yet.
+        self._confirmed: list[tuple[_Task, Sent]] = []
+        self._workers = flow.policy.concurrency
+        self._claim_limit = flow.policy.concurrency * IN_FLIGHT_PER_WORKER
 
     def run(self) -> RunReport:
         started = self._clock()
@@ -347,7 +370,13 @@ class _Run:
                     now,
                     self._delivery.change_policy,
                 )
-                if decision.needs_claim:
+                if decision.may_send:
+                    self._handled.add(record.key)
+                    self._waiting.append(_Task(record, sequence))
+                    self._claim_waiting(force=False)
+                    while len(self._waiting) >= self._claim_limit:
+                        self._collect(block=True, wanted=self._completions_for_a_group())
+                elif decision.needs_claim:
                     self._handled.add(record.key)
                     work = partial(self._delivery.deliver, record, decision)
                     self._dispatch(_Task(record, sequence), work)
@@ -355,6 +384,7 @@ class _Run:
                     result = self._delivery.settle(record, decision, known.get(record.key))
                     self._settle(_Task(record, sequence), result)
                 self._collect(block=False)
+            self._claim_waiting(force=True)
             self._move_cursor(at_least=self._policy.batch_size)
 
     # -- due work -----------------------------------------------------------------------------
@@ -409,31 +439,115 @@ class _Run:
 
     # -- workers ------------------------------------------------------------------------------
 
-    def _dispatch(self, task: _Task, work: Callable[[], Result]) -> None:
-        assert self._pool is not None
-        while len(self._futures) >= self._policy.concurrency * IN_FLIGHT_PER_WORKER:
+    def _dispatch(self, task: _Task, work: Callable[[], Result | Sent]) -> None:
+        """Hand ``work`` to the workers once there is room for it."""
+        while len(self._futures) >= self._claim_limit:
             self._collect(block=True)
+        self._submit(task, work)
+
+    def _submit(self, task: _Task, work: Callable[[], Result | Sent]) -> None:
+        # Queued for the next free worker, which takes it without waiting for this thread: a
+        # worker goes from one send to the next while this thread writes to the store. Work
+        # still queued when the run fails is cancelled (see _fail).
+        assert self._pool is not None
         future = self._pool.submit(work)
         self._futures[future] = task
+        future.add_done_callback(self._finished)
 
-    def _collect(self, *, block: bool) -> None:
-        self._keeper.check()
-        if not self._futures:
+    def _finished(self, future: Future[Result | Sent]) -> None:
+        # Called in the worker that finished (or here, if it finished already).
+        with self._done_signal:
+            self._done.append(future)
+            self._done_signal.notify()
+
+    def _completions_for_a_group(self) -> int:
+        """How many of the handed-out records must finish before there is room for a group."""
+        return max(1, len(self._futures) - (self._claim_limit - self._workers))
+
+    def _claim_waiting(self, *, force: bool) -> None:
+        """Claim the waiting records, as one group, if it is time.
+
+        Each claim costs less in a bigger group, so it is time when the waiting records fill
+        the room left for claims, and that room is a worker's worth or a worker sits idle; or
+        when ``force`` is set (nothing more will be read for now). While the run is stopping,
+        waiting records are given back unclaimed.
+        """
+        if not self._waiting:
             return
-        timeout = KEEPER_CHECK_SECONDS if block else 0
-        while True:
-            done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
-            self._keeper.check()
-            if done or not block:
-                break
-        for future in [f for f in self._futures if f in done]:
+        if self._stopping():
+            for task in self._waiting:
+                self._settle(task, Result(Outcome.RELEASED, "the run is stopping"))
+            self._waiting.clear()
+            return
+        room = self._claim_limit - len(self._futures)
+        idle = len(self._futures) < self._workers
+        full = len(self._waiting) >= room and (idle or room >= self._workers)
+        if room < 1 or not (force or full):
+            return
+        group, self._waiting = self._waiting[:room], self._waiting[room:]
+        mapped: list[tuple[_Task, Mapped]] = []
+        for task in group:
+            outcome = self._delivery.map(task.record)
+            if isinstance(outcome, Unmappable):
+                self._submit(task, partial(self._delivery.unmappable, task.record, outcome.detail))
+            else:
+                mapped.append((task, outcome))
+        self._write(mapped)
+
+    def _write(self, mapped: list[tuple[_Task, Mapped]]) -> None:
+        """Write the outcomes of the confirmed sends and the intents of ``mapped`` in one
+        transaction; then hand the claimed records to the workers and settle the others."""
+        confirmed, self._confirmed = self._confirmed, []
+        if not confirmed and not mapped:
+            return
+        results, claims = self._delivery.complete_and_begin(
+            [sent for _, sent in confirmed], [item for _, item in mapped]
+        )
+        for (task, item), claimed in zip(mapped, claims, strict=True):
+            work: Callable[[], Result | Sent]
+            if isinstance(claimed, Claim):
+                work = partial(self._delivery.send, claimed, item.record, item.document)
+            elif claimed.action is Action.BUSY:
+                self._settle(task, self._delivery.not_claimed(item.record, claimed))
+                continue
+            else:
+                work = partial(self._delivery.not_claimed, item.record, claimed)
+            self._submit(task, work)
+        for (task, _), result in zip(confirmed, results, strict=True):
+            self._settle(task, result)
+
+    def _collect(self, *, block: bool, wanted: int = 1) -> None:
+        """Settle the work that finished; if ``block``, wait until ``wanted`` pieces have.
+
+        A confirmed send's outcome is written with the next group's intents, or on its own
+        once a group's worth of them wait or no group follows.
+        """
+        self._keeper.check()
+        self._claim_waiting(force=False)
+        with self._done_signal:
+            while block and len(self._done) < min(wanted, len(self._futures)):
+                if not self._done_signal.wait(KEEPER_CHECK_SECONDS):
+                    self._keeper.check()
+            done, self._done = self._done, deque()
+        if not done:
+            return
+        for future in done:
             task = self._futures.pop(future)
-            self._settle(task, future.result())
+            outcome = future.result()
+            if isinstance(outcome, Sent):
+                self._confirmed.append((task, outcome))
+            else:
+                self._settle(task, outcome)
+        self._claim_waiting(force=False)
+        if self._confirmed and (len(self._confirmed) >= self._claim_limit or not self._waiting):
+            self._write([])
         self._move_cursor(at_least=self._policy.batch_size)
 
     def _drain(self) -> None:
-        while self._futures:
+        while self._futures or self._waiting:
+            self._claim_waiting(force=True)
             self._collect(block=True)
+        self._write([])
 
     # -- settling records ---------------------------------------------------------------------
 
