@@ -10,6 +10,7 @@ start_attempt          pending, failed, done     submitting
 complete               submitting                done
 reconcile_found        submitting                done
 reconcile_not_applied  submitting                pending
+withdraw               submitting                pending
 reject                 pending, submitting,      failed
                        failed
 retry_later            pending, submitting       pending
@@ -22,7 +23,8 @@ acknowledge_change     done                      done
 
 ``submitting`` is the only state in which a request may have reached the destination without the
 store knowing the outcome, so no event leads from ``submitting`` to another send except
-``reconcile_not_applied`` (the destination was asked, and the attempt did not take effect).
+``reconcile_not_applied`` (the destination was asked, and the attempt did not take effect) and
+``withdraw`` (the request was never handed to the sink).
 Whether ``start_attempt`` from ``failed`` or ``done`` is wanted (the source changed; the flow's
 change policy allows updates) is decided by :func:`connector.store.decisions.decide`.
 """
@@ -65,6 +67,9 @@ class Event(StrEnum):
     RECONCILE_NOT_APPLIED = "reconcile_not_applied"
     """A lookup after an unknown outcome showed the attempt did not take effect (the key is not
     at the destination), or that repeating it is harmless (an update of an existing document)."""
+    WITHDRAW = "withdraw"
+    """The intent was written but the request was never handed to the sink (the run stopped
+    first): the attempt did not happen."""
     REJECT = "reject"
     """The destination definitely refused the record, or it cannot be mapped (also a new version
     of a record that was rejected before)."""
@@ -103,6 +108,7 @@ TRANSITIONS: Final = MappingProxyType(
         Event.COMPLETE: Transition(frozenset({_S.SUBMITTING}), _S.DONE),
         Event.RECONCILE_FOUND: Transition(frozenset({_S.SUBMITTING}), _S.DONE),
         Event.RECONCILE_NOT_APPLIED: Transition(frozenset({_S.SUBMITTING}), _S.PENDING),
+        Event.WITHDRAW: Transition(frozenset({_S.SUBMITTING}), _S.PENDING),
         Event.REJECT: Transition(frozenset({_S.PENDING, _S.SUBMITTING, _S.FAILED}), _S.FAILED),
         Event.RETRY_LATER: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.PENDING),
         Event.IN_DOUBT: Transition(frozenset({_S.SUBMITTING}), _S.SUBMITTING),

@@ -462,6 +462,24 @@ class CheckpointStore:
             records.write(connection, [record])
             return records.claim_for(record, Action.SUBMIT, claim.content_hash)
 
+    def withdraw(self, claim: Claim) -> RecordSnapshot:
+        """Take back an intent whose request was never handed to the sink.
+
+        The record goes back to ``pending``, the attempt uncounted, the lease released, due at
+        once. Only for a send that definitely did not start (a run that stopped before a worker
+        took it); a request that may have reached the sink is reconciled instead.
+
+        Raises:
+            LeaseLostError: if the claim no longer holds the lease.
+            InvalidTransitionError: if the record is not ``submitting``.
+        """
+        now = self._now()
+        with self._transaction() as connection:
+            record = records.move(records.fenced(connection, claim), Event.WITHDRAW, now)
+            record = records.release(replace(record, attempts=max(record.attempts - 1, 0)), now)
+            records.write(connection, [record])
+            return record
+
     def reject(self, claim: Claim, error: str) -> RecordSnapshot:
         """Record a definite rejection (a 4xx validation error, an unmappable record): ``failed``.
 

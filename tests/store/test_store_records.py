@@ -313,3 +313,41 @@ def test_stores_on_the_same_database_see_each_others_claims(
     first, second = open_store(), open_store()
     submit(first, owner="a")
     assert second.begin_submission("orders", "PO-1", "c1", "intent-c1", "b", LEASE) is None
+
+
+def test_withdrawn_intent_is_pending_again_uncounted_and_free_at_once(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    claim = submit(store, "PO-1")
+
+    record = store.withdraw(claim)
+
+    assert (record.state, record.attempts, record.lease_owner, record.next_attempt_at) == (
+        RecordState.PENDING,
+        0,
+        None,
+        clock(),
+    )
+    [again] = store.claim_batch("orders", "b", 10, LEASE)
+    assert (again.key, again.action) == ("PO-1", Action.SUBMIT)
+
+
+def test_withdraw_is_refused_once_the_lease_was_taken_over(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    claim = submit(store, "PO-1")
+    clock.advance(LEASE + 1)
+    assert store.claim_batch("orders", "b", 10, LEASE)
+
+    with pytest.raises(LeaseLostError):
+        store.withdraw(claim)
+
+    assert state_of(store, "PO-1") is RecordState.SUBMITTING
+
+
+def test_withdraw_is_refused_for_a_record_with_no_intent(store: CheckpointStore) -> None:
+    claim = store.claim("orders", "PO-1", "c1", "a", LEASE)
+    assert claim is not None
+
+    with pytest.raises(InvalidTransitionError):
+        store.withdraw(claim)

@@ -26,6 +26,7 @@ ALLOWED = {
     (S, Event.COMPLETE): D,
     (S, Event.RECONCILE_FOUND): D,
     (S, Event.RECONCILE_NOT_APPLIED): P,
+    (S, Event.WITHDRAW): P,
     (P, Event.REJECT): F,
     (S, Event.REJECT): F,
     (F, Event.REJECT): F,
