@@ -33,7 +33,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -199,14 +199,17 @@ class AcknowledgmentSet:
         functional_id: GS01 of the group acknowledged.
         group_control_number: GS06 of the group acknowledged.
         verdict: AK901.
-        segments: the segments between ST and SE (AK1 to AK9).
+        segments: the segments between ST and SE (AK1 to AK9). Those that
+            :func:`build_acknowledgment` makes are generated afresh each time they are iterated,
+            set by set as they are written, so that the acknowledgment of a large group is
+            never held whole in memory.
     """
 
     type: AcknowledgmentType
     functional_id: str
     group_control_number: str
     verdict: AcknowledgmentCode
-    segments: tuple[OutboundSegment, ...]
+    segments: Iterable[OutboundSegment]
 
     @property
     def implementation_reference(self) -> str | None:
@@ -357,41 +360,66 @@ def _mirrored_envelope(
     )
 
 
-@dataclass(frozen=True)
-class _SetVerdict:
-    code: AcknowledgmentCode
-    segments: list[OutboundSegment]
-
-
 def _acknowledge_group(
     group: GroupEnd, reports: Mapping[int, ValidationReport], delimiters: Delimiters
 ) -> AcknowledgmentSet:
     kind = acknowledgment_type(group.header.version)
-    segments: list[OutboundSegment] = []
-    if kind is AcknowledgmentType.IMPLEMENTATION:
-        segments.append(
-            ("AK1", [group.header.functional_id, group.header.control_number, group.header.version])
-        )
-    else:
-        segments.append(("AK1", [group.header.functional_id, group.header.control_number]))
-    accepted = 0
-    for summary in group.sets:
-        verdict = _acknowledge_set(summary, reports.get(summary.position), kind, delimiters)
-        segments.extend(verdict.segments)
-        if verdict.code is not AcknowledgmentCode.REJECTED:
-            accepted += 1
+    # Only the verdicts are worked out now (AK9 and AK901 need them); the segments of each set
+    # are made again while they are written.
+    accepted = sum(
+        1 for summary in group.sets if not _set_codes(summary, reports.get(summary.position))
+    )
     received = len(group.sets)
     group_codes = _first_codes(problem.code for problem in group.problems)
     code = _group_verdict(accepted, received, has_group_errors=bool(group_codes))
     included = group.declared_sets if group.declared_sets is not None else received
-    segments.append(("AK9", [code, str(included), str(received), str(accepted), *group_codes]))
+    closing: OutboundSegment = (
+        "AK9",
+        [code, str(included), str(received), str(accepted), *group_codes],
+    )
     return AcknowledgmentSet(
         type=kind,
         functional_id=group.header.functional_id,
         group_control_number=group.header.control_number,
         verdict=code,
-        segments=tuple(segments),
+        segments=_GroupSegments(group, reports, kind, delimiters, closing),
     )
+
+
+@dataclass(frozen=True)
+class _GroupSegments:
+    """The body of one group's acknowledgment (AK1 to AK9), made anew on each iteration."""
+
+    group: GroupEnd
+    reports: Mapping[int, ValidationReport]
+    kind: AcknowledgmentType
+    delimiters: Delimiters
+    closing: OutboundSegment
+
+    def __iter__(self) -> Iterator[OutboundSegment]:
+        header = self.group.header
+        if self.kind is AcknowledgmentType.IMPLEMENTATION:
+            yield ("AK1", [header.functional_id, header.control_number, header.version])
+        else:
+            yield ("AK1", [header.functional_id, header.control_number])
+        for summary in self.group.sets:
+            yield from _acknowledge_set(
+                summary, self.reports.get(summary.position), self.kind, self.delimiters
+            )
+        yield self.closing
+
+
+def _set_codes(summary: SetSummary, report: ValidationReport | None) -> list[str]:
+    """AK502 on: why the set is rejected; none when it is accepted."""
+    if report is None:
+        if not summary.problems:
+            return []
+        return _first_codes(problem.code for problem in summary.problems)
+    codes: list[str] = [problem.code for problem in summary.problems]
+    codes.extend(error.code for error in report.set_errors)
+    if report.segment_errors:
+        codes.append(SetErrorCode.SEGMENTS_IN_ERROR)
+    return _first_codes(codes)
 
 
 def _acknowledge_set(
@@ -399,27 +427,18 @@ def _acknowledge_set(
     report: ValidationReport | None,
     kind: AcknowledgmentType,
     delimiters: Delimiters,
-) -> _SetVerdict:
+) -> Iterator[OutboundSegment]:
     implementation = kind is AcknowledgmentType.IMPLEMENTATION
-    segments: list[OutboundSegment] = []
     if implementation and summary.implementation_reference:
-        segments.append(
-            ("AK2", [summary.set_id, summary.control_number, summary.implementation_reference])
-        )
+        yield ("AK2", [summary.set_id, summary.control_number, summary.implementation_reference])
     else:
-        segments.append(("AK2", [summary.set_id, summary.control_number]))
-    codes: list[str] = [problem.code for problem in summary.problems]
-    reported = report.segment_errors if report is not None else ()
-    for segment in reported:
-        segments.extend(_segment_error(segment, implementation, delimiters))
+        yield ("AK2", [summary.set_id, summary.control_number])
     if report is not None:
-        codes.extend(error.code for error in report.set_errors)
-    if reported:
-        codes.append(SetErrorCode.SEGMENTS_IN_ERROR)
-    set_codes = _first_codes(codes)
+        for segment in report.segment_errors:
+            yield from _segment_error(segment, implementation, delimiters)
+    set_codes = _set_codes(summary, report)
     verdict = AcknowledgmentCode.REJECTED if set_codes else AcknowledgmentCode.ACCEPTED
-    segments.append(("IK5" if implementation else "AK5", [verdict, *set_codes]))
-    return _SetVerdict(verdict, segments)
+    yield ("IK5" if implementation else "AK5", [verdict, *set_codes])
 
 
 def _segment_error(
