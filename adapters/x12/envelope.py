@@ -21,11 +21,11 @@ problem, its events are yielded, and the :class:`~adapters.x12.errors.X12SyntaxE
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 from adapters.x12.errors import (
     GroupErrorCode,
@@ -313,13 +313,126 @@ class TransactionSet:
         """What an acknowledgment needs to know of this set."""
         st = self.segments[0]
         return SetSummary(
-            # One per set until the interchange ends: share the few set ids there are.
-            set_id=sys.intern(st.element(1)),
+            set_id=st.element(1),
             control_number=st.element(2),
             implementation_reference=st.element(3),
             position=st.position,
             line=st.line,
             problems=self.problems,
+        )
+
+
+# A control number kept as a number and its width: ``0001`` is (1, 4). Width 0 marks one that
+# is not plain ASCII digits of at most 9, kept as text aside.
+_TEXT_CONTROL_NUMBER = 0
+_MAX_NUMERIC_CONTROL_WIDTH = 9
+
+
+class _SetSummaries(Sequence[SetSummary]):
+    """The summaries of a group's sets, kept in a compact form until the interchange ends.
+
+    An interchange may hold hundreds of thousands of sets, and the acknowledgment needs each
+    one's summary at its end: so each set is kept as a few machine numbers (ST position and
+    line, ST02 as a number and its width, an index into the distinct ST01/ST03 pairs), its
+    problems only when it has some. A :class:`SetSummary` is made when one is asked for.
+    """
+
+    __slots__ = (
+        "_controls",
+        "_kinds",
+        "_lines",
+        "_positions",
+        "_problems",
+        "_texts",
+        "_type_index",
+        "_types",
+        "_widths",
+    )
+
+    def __init__(self, summaries: Iterable[SetSummary] = ()) -> None:
+        """Keep ``summaries``; :meth:`append` adds more."""
+        self._positions = array("q")
+        self._lines = array("q")
+        self._controls = array("I")
+        self._widths = array("B")
+        self._kinds = array("I")
+        self._types: list[tuple[str, str]] = []
+        self._type_index: dict[tuple[str, str], int] = {}
+        self._texts: dict[int, str] = {}
+        self._problems: dict[int, tuple[EnvelopeProblem, ...]] = {}
+        for summary in summaries:
+            self.append(summary)
+
+    def append(self, summary: SetSummary) -> None:
+        """Keep one more set's summary, at the end."""
+        index = len(self._positions)
+        self._positions.append(summary.position)
+        self._lines.append(summary.line)
+        control = summary.control_number
+        if control.isdigit() and control.isascii() and len(control) <= _MAX_NUMERIC_CONTROL_WIDTH:
+            self._controls.append(int(control))
+            self._widths.append(len(control))
+        else:
+            self._controls.append(0)
+            self._widths.append(_TEXT_CONTROL_NUMBER)
+            self._texts[index] = control
+        kind = (summary.set_id, summary.implementation_reference)
+        kind_index = self._type_index.get(kind)
+        if kind_index is None:
+            kind_index = self._type_index[kind] = len(self._types)
+            self._types.append(kind)
+        self._kinds.append(kind_index)
+        if summary.problems:
+            self._problems[index] = summary.problems
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> SetSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SetSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> SetSummary | Sequence[SetSummary]:
+        if isinstance(index, slice):
+            return tuple(self._summary(found) for found in range(len(self))[index])
+        count = len(self)
+        if not -count <= index < count:
+            raise IndexError(f"set summary {index} of {count}")
+        return self._summary(index + count if index < 0 else index)
+
+    def __iter__(self) -> Iterator[SetSummary]:
+        for index in range(len(self)):
+            yield self._summary(index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            mine == theirs for mine, theirs in zip(self, other, strict=True)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"_SetSummaries({len(self)} sets)"
+
+    def _summary(self, index: int) -> SetSummary:
+        width = self._widths[index]
+        control = (
+            self._texts[index]
+            if width == _TEXT_CONTROL_NUMBER
+            else str(self._controls[index]).zfill(width)
+        )
+        set_id, implementation_reference = self._types[self._kinds[index]]
+        return SetSummary(
+            set_id=set_id,
+            control_number=control,
+            implementation_reference=implementation_reference,
+            position=self._positions[index],
+            line=self._lines[index],
+            problems=self._problems.get(index, ()),
         )
 
 
@@ -330,14 +443,15 @@ class GroupEnd:
     Attributes:
         interchange: the ISA the group came in.
         header: the GS.
-        sets: every set of the group, in order, including rejected ones.
+        sets: every set of the group, in order, including rejected ones (kept in a compact
+            form while the interchange lasts; each summary is made when it is asked for).
         declared_sets: GE01 when it is a number (``None`` when GE is missing or wrong).
         problems: the envelope's problems with the group itself (not with its sets).
     """
 
     interchange: InterchangeHeader
     header: GroupHeader
-    sets: tuple[SetSummary, ...]
+    sets: Sequence[SetSummary]
     declared_sets: int | None
     problems: tuple[EnvelopeProblem, ...]
 
@@ -420,7 +534,7 @@ class _OpenSet:
 class _OpenGroup:
     interchange: _OpenInterchange
     header: GroupHeader
-    sets: list[SetSummary] = field(default_factory=list)
+    sets: _SetSummaries = field(default_factory=_SetSummaries)
     problems: list[EnvelopeProblem] = field(default_factory=list)
 
 
@@ -654,7 +768,7 @@ class _Walk:
         end = GroupEnd(
             interchange=group.interchange.header,
             header=group.header,
-            sets=tuple(group.sets),
+            sets=group.sets,
             declared_sets=declared_sets,
             problems=tuple(group.problems),
         )
