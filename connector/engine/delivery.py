@@ -439,13 +439,16 @@ class Delivery:
         return self._attempt(pending, record)
 
     def send(self, claim: Claim, record: Record, document: dict[str, Any]) -> Result | Sent:
-        """Send a record whose intent is written.
+        """Send a record whose intent is written; if the run is stopping, withdraw the intent
+        instead (the request has not left).
 
         Returns:
             :class:`Sent` when the destination confirmed (the outcome is for the caller to
             write: :meth:`complete_and_begin`); otherwise the record's result, its outcome
             written.
         """
+        if self._stopping():
+            return self._withdraw(claim)
         remote_ref = claim.record.remote_ref
         sink = self._flow.sink
         self._observer.step(Step.BEFORE_SEND, claim.key)
@@ -481,6 +484,15 @@ class Delivery:
         return Sent(
             claim, reference, Result(Outcome.UPDATED, f"updated {remote_ref} as {reference}")
         )
+
+    def _withdraw(self, claim: Claim) -> Result:
+        self._keeper.drop(claim.key)
+        try:
+            self._store.withdraw(claim)
+        except LeaseLostError as lost:
+            return self._lost(claim, lost)
+        self._observer.step(Step.RELEASED, claim.key)
+        return Result(Outcome.RELEASED, "the run is stopping; not sent")
 
     def _written(self, outcome: Result | Sent) -> Result:
         """The result of a send, with a confirmed one's outcome written on its own."""

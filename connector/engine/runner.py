@@ -80,10 +80,11 @@ T = TypeVar("T")
 
 Progress = Callable[[ProgressEvent], None]
 
-IN_FLIGHT_PER_WORKER = 2
-"""Records handed to the workers per worker thread (being sent, or claimed and queued): enough
-to keep the sink busy while the run's thread writes the next group, few enough that a stop
-request leaves little unsent work behind."""
+IN_FLIGHT_PER_WORKER = 3
+"""Records handed to the workers per worker thread (being sent, or claimed and queued): the
+one being sent, the next, and one of the group written meanwhile, so that the workers always
+have a record to send while the run's thread waits for the store's commit. A record still
+queued when the run stops is not sent: its intent is withdrawn."""
 
 KEEPER_CHECK_SECONDS = 1.0
 """How often the main thread, while waiting for sends, checks that lease renewals still work."""

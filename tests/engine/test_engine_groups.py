@@ -172,7 +172,7 @@ def test_a_record_another_process_claims_after_the_lookup_is_left_to_it(
     assert source.acks_of("D") == []
 
 
-def test_a_stop_sends_every_record_whose_intent_is_written_and_claims_no_more(
+def test_a_stop_sends_what_the_workers_started_and_withdraws_the_intents_of_the_rest(
     store: CheckpointStore, clock: FakeClock
 ) -> None:
     names = keys(40)
@@ -182,19 +182,33 @@ def test_a_stop_sends_every_record_whose_intent_is_written_and_claims_no_more(
     log = StepLog()
     log.hooks[("before-send", names[5])] = stop.set
     flow = Flow("orders", source, sink, policy=FlowPolicy(concurrency=4))
+    engine = Engine(store, clock=clock, observer=log)
 
-    report = Engine(store, clock=clock, observer=log).run(flow, stop=stop)
+    report = engine.run(flow, stop=stop)
 
     intents = {key for name, key in log.steps if name == "intent-written"}
-    assert report.counts.submitted == len(intents) == len(sink.writes)
-    assert len(intents) < len(names)
+    withdrawn = intents - set(sink.writes)
+    assert report.counts.submitted == len(sink.writes) < len(intents) < len(names)
+    assert report.counts.released == len(withdrawn)
     for key in names:
         record = store.get("orders", key)
-        if key in intents:
+        if key in sink.writes:
             assert record is not None
             assert (record.state, record.lease_owner) == (RecordState.DONE, None)
+        elif key in withdrawn:
+            assert record is not None
+            assert (record.state, record.lease_owner, record.attempts) == (
+                RecordState.PENDING,
+                None,
+                0,
+            )
         else:
             assert record is None
+
+    again = engine.run(flow)
+
+    assert again.counts.submitted == len(names) - report.counts.submitted
+    assert all(sink.count(key) == 1 for key in names)
 
 
 def test_an_unmappable_record_in_a_group_fails_alone(
