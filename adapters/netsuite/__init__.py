@@ -9,7 +9,10 @@ units of return authorizations, for AHEAD RMAs. The sinks write back:
 :class:`NetSuiteItemFulfillmentSink` (``netsuite-item-fulfillments``) ships sales orders,
 :class:`NetSuiteVendorBillSink` (``netsuite-vendor-bills``) records AHEAD's invoices, and
 :class:`NetSuiteSalesOrderStatusSink` (``netsuite-sales-order-status``) writes the AHEAD order
-id and status to a sales order; their documents are the models of
+id and status to a sales order, :class:`NetSuiteReturnAuthorizationStatusSink`
+(``netsuite-return-authorization-status``) an AHEAD RMA's number and status to the return
+authorization line of its serial, and :class:`NetSuiteInventorySink` (``netsuite-inventory``)
+AHEAD's inventory figures to custom fields of an item; their documents are the models of
 :mod:`adapters.netsuite.targets`.
 """
 
@@ -31,10 +34,15 @@ from adapters.netsuite.fulfillment_sink import (
     NetSuiteItemFulfillmentSink,
     NetSuiteItemFulfillmentSinkSettings,
 )
+from adapters.netsuite.inventory_sink import NetSuiteInventorySink, NetSuiteInventorySinkSettings
 from adapters.netsuite.namespaces import Namespace
 from adapters.netsuite.operations import Operation
 from adapters.netsuite.passport import TokenPassport
 from adapters.netsuite.records import RecordReference, RecordType
+from adapters.netsuite.return_status_sink import (
+    NetSuiteReturnAuthorizationStatusSink,
+    NetSuiteReturnAuthorizationStatusSinkSettings,
+)
 from adapters.netsuite.returns_source import (
     NetSuiteReturnAuthorizationSource,
     NetSuiteReturnAuthorizationSourceSettings,
@@ -53,7 +61,9 @@ from adapters.netsuite.status_sink import (
 from adapters.netsuite.targets import (
     FulfillmentLine,
     FulfillmentPackage,
+    InventoryDocument,
     ItemFulfillmentDocument,
+    ReturnAuthorizationStatusDocument,
     SalesOrderStatusDocument,
     ShipStatus,
     VendorBillDocument,
@@ -67,11 +77,14 @@ __all__ = [
     "FaultType",
     "FulfillmentLine",
     "FulfillmentPackage",
+    "InventoryDocument",
     "ItemFulfillmentDocument",
     "Namespace",
     "NetSuiteClient",
     "NetSuiteError",
     "NetSuiteFaultError",
+    "NetSuiteInventorySink",
+    "NetSuiteInventorySinkSettings",
     "NetSuiteItemFulfillmentSink",
     "NetSuiteItemFulfillmentSinkSettings",
     "NetSuiteOutcomeUnknownError",
@@ -79,6 +92,8 @@ __all__ = [
     "NetSuiteResponseError",
     "NetSuiteReturnAuthorizationSource",
     "NetSuiteReturnAuthorizationSourceSettings",
+    "NetSuiteReturnAuthorizationStatusSink",
+    "NetSuiteReturnAuthorizationStatusSinkSettings",
     "NetSuiteSalesOrderSource",
     "NetSuiteSalesOrderSourceSettings",
     "NetSuiteSalesOrderStatusSink",
@@ -94,6 +109,7 @@ __all__ = [
     "ReadResult",
     "RecordReference",
     "RecordType",
+    "ReturnAuthorizationStatusDocument",
     "SalesOrderStatusDocument",
     "SearchPage",
     "ShipStatus",

@@ -1,7 +1,8 @@
 """The documents the NetSuite sinks write, as mapping targets.
 
 A mapping names one of them as its ``target`` (``netsuite.item_fulfillment``,
-``netsuite.vendor_bill``, ``netsuite.sales_order_status``); the mapped document is checked
+``netsuite.vendor_bill``, ``netsuite.sales_order_status``,
+``netsuite.return_authorization_status``, ``netsuite.inventory``); the mapped document is checked
 against the model before anything is sent, and the sink checks it again (a ``passthrough``
 flow has no mapping to check it).
 """
@@ -146,3 +147,45 @@ class SalesOrderStatusDocument(_Document):
     sales_order: NetSuiteId = Field(min_length=1, pattern=r"^[0-9]+$")
     ahead_order_id: str = Field(min_length=1)
     ahead_status: str = Field(min_length=1)
+
+
+class ReturnAuthorizationStatusDocument(_Document):
+    """What is written back to the line of a return authorization that holds a returned
+    serial number (target ``netsuite.return_authorization_status``).
+
+    Attributes:
+        return_authorization: the internal id of the return authorization.
+        serial: the returned unit's serial number, which names the line.
+        rma_number: the AHEAD RMA's number (its id).
+        rma_status: the AHEAD RMA's status (``Not Received``, ``Checked In``, ``Closed``).
+    """
+
+    return_authorization: NetSuiteId = Field(min_length=1, pattern=r"^[0-9]+$")
+    serial: str = Field(min_length=1)
+    rma_number: str = Field(min_length=1)
+    rma_status: str = Field(min_length=1)
+
+
+class InventoryDocument(_Document):
+    """Inventory figures for the custom fields of a NetSuite inventory item (target
+    ``netsuite.inventory``).
+
+    Attributes:
+        item_internal_id: the item by internal id; or
+        item_external_id: by external id (one of the two).
+        quantity_on_hand: the units AHEAD holds.
+        quantity_allocated: the units AHEAD has set aside for orders.
+        quantity_on_order: the units AHEAD has on order.
+    """
+
+    item_internal_id: NetSuiteId | None = Field(default=None, min_length=1, pattern=r"^[0-9]+$")
+    item_external_id: str | None = Field(default=None, min_length=1)
+    quantity_on_hand: Decimal
+    quantity_allocated: Decimal = Decimal(0)
+    quantity_on_order: Decimal = Decimal(0)
+
+    @model_validator(mode="after")
+    def _names_one_item(self) -> InventoryDocument:
+        if (self.item_internal_id is None) == (self.item_external_id is None):
+            raise ValueError("give the item by item_internal_id or item_external_id, one of them")
+        return self

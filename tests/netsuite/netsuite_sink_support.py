@@ -8,7 +8,9 @@ from typing import Any
 from netsuite_support import settings_for
 
 from adapters.netsuite import (
+    InventoryDocument,
     ItemFulfillmentDocument,
+    ReturnAuthorizationStatusDocument,
     SalesOrderStatusDocument,
     VendorBillDocument,
 )
@@ -34,6 +36,10 @@ def netsuite_targets() -> TargetRegistry:
     registry.register(ModelTarget("netsuite.item_fulfillment", ItemFulfillmentDocument))
     registry.register(ModelTarget("netsuite.vendor_bill", VendorBillDocument))
     registry.register(ModelTarget("netsuite.sales_order_status", SalesOrderStatusDocument))
+    registry.register(
+        ModelTarget("netsuite.return_authorization_status", ReturnAuthorizationStatusDocument)
+    )
+    registry.register(ModelTarget("netsuite.inventory", InventoryDocument))
     return registry
 
 
