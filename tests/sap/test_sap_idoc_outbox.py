@@ -53,6 +53,13 @@ class OutboxHarness(SinkHarness):
         document = {**desadv_document(number), "items": []}
         return _record(f"ACME-{number}", document), document
 
+    def make_unavailable_sink(self) -> SapIdocOutboxSink | None:
+        sink = _sink(self.deployment / "gone", self.store)
+        # The outbox disappears and a plain file takes its name: nothing can be written there.
+        sink.outbox.rmdir()
+        sink.outbox.write_text("not a folder")
+        return sink
+
     def close(self) -> None:
         self.store.close()
 
