@@ -6,22 +6,37 @@
   with tracking and serial numbers (for 856s and fulfillments).
 - :class:`AheadInvoiceSource` (kind ``ahead-invoices``): the invoices, each with its order and
   catalog prices (for 810s and bills).
+- :class:`AheadRmaSink` (kind ``ahead-rmas``): RMAs requested with ``POST /v2/rmas``, each
+  found again by the connector's reference in its problem text.
+- :class:`AheadRmaStatusSource` (kind ``ahead-rma-status``): the RMAs the connector requested,
+  with their status (for status back to the ERP's returns).
+- :class:`AheadInventorySource` (kind ``ahead-inventories``): the inventory figures per item
+  and location.
 
-Both sources take :class:`AheadSourceSettings` and raise :class:`AheadSourceError` when AHEAD
-cannot be read; ``docs/adapters-ahead.md`` describes them.
+The shipped-order and invoice sources take :class:`AheadSourceSettings`; every source raises
+:class:`AheadSourceError` when AHEAD cannot be read. ``docs/adapters-ahead.md`` describes them.
 """
 
+from adapters.ahead.inventories import AheadInventorySource, AheadInventorySourceSettings
 from adapters.ahead.invoices import AheadInvoiceSource
 from adapters.ahead.listing import AheadSourceError
 from adapters.ahead.reading import AheadSourceSettings
+from adapters.ahead.rma_sink import AheadRmaSink, AheadRmaSinkSettings
+from adapters.ahead.rma_status import AheadRmaStatusSource, AheadRmaStatusSourceSettings
 from adapters.ahead.shipments import AheadShippedOrderSource
 from adapters.ahead.sink import AHEAD_SERVICE, AheadOrderSink, AheadOrderSinkSettings
 
 __all__ = [
     "AHEAD_SERVICE",
+    "AheadInventorySource",
+    "AheadInventorySourceSettings",
     "AheadInvoiceSource",
     "AheadOrderSink",
     "AheadOrderSinkSettings",
+    "AheadRmaSink",
+    "AheadRmaSinkSettings",
+    "AheadRmaStatusSource",
+    "AheadRmaStatusSourceSettings",
     "AheadShippedOrderSource",
     "AheadSourceError",
     "AheadSourceSettings",
