@@ -121,6 +121,9 @@ class AheadInventorySource(Source):
                 origin = f"AHEAD inventory {listed.record_id if listed.record_id else '?'}"
                 inventory = listed.record
                 if isinstance(inventory, Unreadable):
+                    location = inventory.fields.get("inventory_location_id")
+                    if wanted and isinstance(location, int) and location not in wanted:
+                        continue
                     self.quarantine(
                         origin, f"it does not fit an AHEAD inventory: {inventory.problem}"
                     )
