@@ -36,7 +36,12 @@ from connector.mapping.expressions import (
     compile_value,
     mapping_environment,
 )
-from connector.mapping.targets import Target, TargetRegistry, UnknownTargetError
+from connector.mapping.targets import (
+    InvalidTargetError,
+    Target,
+    TargetRegistry,
+    UnknownTargetError,
+)
 
 #: The keys of a mapping file.
 FILE_KEYS = ("name", "description", "source", "target", "extends", "params", "fields")
@@ -171,7 +176,7 @@ class _FileLoader:
             return None
         try:
             return self.targets.get(name)
-        except UnknownTargetError as error:
+        except (UnknownTargetError, InvalidTargetError) as error:
             self.problems.append(self.problem(("target",), str(error)))
             return None
 

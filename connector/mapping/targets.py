@@ -7,7 +7,9 @@ mapping file.
 
 Targets come from a :class:`TargetRegistry`: the built-in ones, then those registered under the
 entry point group ``ahead_connector.mapping_targets`` (a later one replaces an earlier one of
-the same name, so an adapter can put a precise validator in place of a generic one)::
+the same name, so an adapter can put a precise validator in place of a generic one). An entry
+point's name is known at once, but what it names is imported only when a mapping asks for that
+target, so that a deployment mapping orders alone never imports every adapter::
 
     [project.entry-points."ahead_connector.mapping_targets"]
     "x12.856" = "adapters.x12.validation:ship_notice_target"
@@ -138,7 +140,8 @@ class UnknownTargetError(LookupError):
 
 
 class InvalidTargetError(TypeError):
-    """An entry point names something that is not a model, a target or a validator."""
+    """An entry point cannot be loaded, or names something that is not a model, a target or a
+    validator."""
 
 
 class TargetRegistry:
@@ -146,42 +149,58 @@ class TargetRegistry:
 
     def __init__(self, targets: Iterable[Target] = ()) -> None:
         self._targets: dict[str, Target] = {}
+        # Entry points registered but not loaded yet: loaded by get(), on first use.
+        self._entry_points: dict[str, EntryPoint] = {}
         for target in targets:
             self.register(target)
 
     def __repr__(self) -> str:
-        return f"TargetRegistry({sorted(self._targets)})"
+        return f"TargetRegistry({self.names()})"
 
     @classmethod
     def standard(cls) -> TargetRegistry:
         """The built-in targets, then every target registered through entry points.
 
-        Raises:
-            InvalidTargetError: an entry point names something that is not a target.
+        The entry points are only listed here; each is loaded when its target is asked for.
         """
         registry = cls(builtin_targets())
         for entry_point in entry_points(group=TARGET_ENTRY_POINT_GROUP):
-            registry.register(target_from_entry_point(entry_point))
+            registry.register_entry_point(entry_point)
         return registry
 
     def register(self, target: Target) -> None:
         """Add ``target``, replacing a target of the same name."""
+        self._entry_points.pop(target.name, None)
         self._targets[target.name] = target
+
+    def register_entry_point(self, entry_point: EntryPoint) -> None:
+        """Add the target an entry point names, under the entry point's name, replacing a
+        target of the same name; it is loaded when :meth:`get` first asks for it."""
+        self._targets.pop(entry_point.name, None)
+        self._entry_points[entry_point.name] = entry_point
 
     def get(self, name: str) -> Target:
         """The target ``name``.
 
         Raises:
             UnknownTargetError: no target has that name.
+            InvalidTargetError: the target's entry point cannot be loaded or names something
+                that is not a target.
         """
+        entry_point = self._entry_points.get(name)
+        if entry_point is not None:
+            target = target_from_entry_point(entry_point)
+            self._entry_points.pop(name, None)
+            self._targets[name] = target
+            return target
         try:
             return self._targets[name]
         except KeyError:
-            raise UnknownTargetError(name, self._targets) from None
+            raise UnknownTargetError(name, self.names()) from None
 
     def names(self) -> list[str]:
-        """The registered names, sorted."""
-        return sorted(self._targets)
+        """The registered names, sorted (entry points' names without loading them)."""
+        return sorted({*self._targets, *self._entry_points})
 
 
 def builtin_targets() -> list[Target]:
@@ -203,9 +222,17 @@ def target_from_entry_point(entry_point: EntryPoint) -> Target:
     """The target an entry point names, named after the entry point.
 
     Raises:
-        InvalidTargetError: the object is not a pydantic model, a target or a validator.
+        InvalidTargetError: the entry point cannot be loaded (its module or object is missing,
+            or importing it fails), or the object is not a pydantic model, a target or a
+            validator.
     """
-    loaded = entry_point.load()
+    try:
+        loaded = entry_point.load()
+    except Exception as error:  # whatever importing a third party's module raises
+        raise InvalidTargetError(
+            f"entry point {entry_point.name!r} of {TARGET_ENTRY_POINT_GROUP!r} names "
+            f"{entry_point.value!r}, which cannot be loaded: {type(error).__name__}: {error}"
+        ) from error
     if isinstance(loaded, type) and issubclass(loaded, BaseModel):
         return ModelTarget(entry_point.name, loaded)
     if isinstance(loaded, Target):
