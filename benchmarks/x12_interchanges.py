@@ -159,6 +159,7 @@ def write_purchase_orders(
     *,
     orders_per_interchange: int | None = None,
     seed: int = 850,
+    first_control_number: int = 1,
 ) -> GeneratedFile:
     """Write 850 interchanges to ``path`` until the file holds at least ``size`` bytes.
 
@@ -169,6 +170,8 @@ def write_purchase_orders(
         orders_per_interchange: purchase orders per interchange (one group each); ``None``
             writes a single interchange holding them all.
         seed: the seed of the content.
+        first_control_number: the ISA13 and GS06 of the first interchange; the next ones
+            follow on.
 
     Returns:
         What was written.
@@ -189,11 +192,12 @@ def write_purchase_orders(
     interchanges = purchase_orders = segments = 0
     with path.open("wb", buffering=1 << 20) as out:
         while out.tell() < size:
+            control_number = first_control_number + interchanges
             interchanges += 1
             with InterchangeWriter(
-                out, settings, control_number=interchanges, timestamp=_TIMESTAMP
+                out, settings, control_number=control_number, timestamp=_TIMESTAMP
             ) as writer:
-                writer.begin_group("PO", control_number=interchanges)
+                writer.begin_group("PO", control_number=control_number)
                 in_this_interchange = 0
                 # At least one order per interchange, however small the size asked for.
                 while not in_this_interchange or (

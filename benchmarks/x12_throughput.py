@@ -13,19 +13,22 @@ alike, and the median round of each is reported as segments per second and as ra
 - *ours*: what the X12 inbox source and the mapping do for each set, without the engine and the
   store: :func:`~adapters.x12.read_envelopes` streams the file, one
   :class:`~adapters.x12.TransactionSetValidator` validates every set and builds its tree, the
-  record's payload (tree plus envelope) and content hash are made, the stock
-  ``x12/850-to-order`` mapping maps it (lookups in memory from the sandbox's seed data, no
-  HTTP), and a 997 per interchange is built and written to a buffer that is thrown away. The
-  validator and the mapping are loaded once, before the rounds, as a running inbox has them.
+  record is made as the inbox makes it (the tree plus an envelope without control numbers, its
+  content hash), the stock ``x12/850-to-order`` mapping maps it (lookups in memory from the
+  sandbox's seed data, no HTTP), and a 997 per interchange is built from the reports of the
+  rejected sets and written to a buffer that is thrown away. The validator and the mapping are
+  loaded once, before the rounds, as a running inbox has them.
 
 Every order of the file must be accepted and mapped on our side and pyx12 must find the file
 valid, or the benchmark fails: a fast path that rejects its input measures nothing.
 
-Peak memory: a single interchange of ``--size-mb`` MB is streamed through our path (as above:
-sets validated and mapped one at a time, results dropped, the per-set reports the 997 needs
-kept until the interchange ends, as the inbox keeps them) in a process of its own, and its peak
-resident set (``VmHWM``, else ``ru_maxrss``) is reported against the goal and against a process
-that only imports the same modules. Sizes are in MB of 10^6 bytes.
+Peak memory: a single interchange of ``--size-mb`` MB is dropped into the inbox folder of a
+temporary deployment and read by the real :class:`~adapters.x12.inbox.X12InboxSource` (its
+checkpoint store a SQLite file beside it), in a process of its own. Each record is mapped with
+the stock mapping and acknowledged as delivered, as the engine would once AHEAD took the order;
+the source writes the 997/999 to the outbox at the end of the interchange and archives the
+file. The process's peak resident set (``VmHWM``, else ``ru_maxrss``) is reported against the
+goal and against a process that only imports the same modules. Sizes are in MB of 10^6 bytes.
 """
 
 from __future__ import annotations
@@ -33,13 +36,14 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +51,7 @@ from typing import Any
 import pyx12.params
 import pyx12.x12n_document
 
-from adapters.base import content_hash
+from adapters.base import PARTNERS_SERVICE, STORE_SERVICE, AdapterContext, Record
 from adapters.x12 import (
     AcknowledgmentNumbers,
     InterchangeEnd,
@@ -60,13 +64,17 @@ from adapters.x12 import (
     map_directory,
     read_envelopes,
 )
+from adapters.x12.inbox import X12InboxSettings, X12InboxSource
 from benchmarks.x12_interchanges import (
+    OUR_ID,
+    PARTNER_ID,
     PIPE_NO_BREAKS,
     STAR_TILDE_LF,
     GeneratedFile,
     write_purchase_orders,
 )
 from connector.api.models import Country, CustomerCatalogItem, Item, ShippingMethod
+from connector.config import PartnerConfig
 from connector.mapping import (
     DeclarativeMapping,
     MappingLibrary,
@@ -74,11 +82,25 @@ from connector.mapping import (
     ReferenceTables,
 )
 from connector.sandbox import seed
+from connector.store import CheckpointStore
 
 MB = 1_000_000
 MEMORY_GOAL_MB = 150
 ORDERS_PER_INTERCHANGE = 500
+PARTNER = "acme"
 ORDER_PREFIX = "ACME-"
+# What of the envelope the inbox puts in a record's payload: no control numbers, dates or times.
+_STABLE_INTERCHANGE_FIELDS = (
+    "sender_qualifier",
+    "sender_id",
+    "receiver_qualifier",
+    "receiver_id",
+    "version",
+    "usage",
+)
+_STABLE_GROUP_FIELDS = ("functional_id", "sender_id", "receiver_id", "version")
+# The warm-up file's interchange control number, apart from the large file's (1).
+_WARM_UP_INTERCHANGE = 900_000_001
 _ROOT = Path(__file__).resolve().parents[1]
 _CHILD_FLAG = "--peak-memory-child"
 _READ_SIZE = 1 << 20
@@ -180,26 +202,27 @@ class InboxWork:
         started = time.perf_counter()
         result = self.validator.validate(event.segments, header.delimiters, envelope)
         tally.validating += time.perf_counter() - started
-        reports[event.position] = replace(result, tree=None)
         if result.tree is None:
+            # As the inbox: only a rejected set's report is kept for the 997.
+            reports[event.position] = result
             tally.reject(result.messages()[0])
             return
         tree: dict[str, Any] = dict(result.tree)
         key = ORDER_PREFIX + str(tree["BEG"]["BEG03"])
         payload = {
             "envelope": {
-                "partner": "acme",
+                "partner": PARTNER,
                 "customer_order": key,
-                "interchange": header.envelope_fields(),
-                "group": event.group.envelope_fields(),
-                "transaction_set": {"id": event.set_id, "control_number": event.control_number},
+                "interchange": _stable(header.envelope_fields(), _STABLE_INTERCHANGE_FIELDS),
+                "group": _stable(event.group.envelope_fields(), _STABLE_GROUP_FIELDS),
+                "transaction_set": {"id": event.set_id},
             },
             **tree,
         }
-        content_hash({"partner": "acme", "tree": tree})
+        record = Record.of(key, payload, cursor="", origin=source)
         started = time.perf_counter()
         try:
-            mapped = self.mapping.apply(payload)
+            mapped = self.mapping.apply(record.payload)
         except RecordMappingError as error:
             tally.reject(str(error))
             return
@@ -219,6 +242,10 @@ class InboxWork:
             timestamp=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
         )
         tally.acknowledgments += 1
+
+
+def _stable(fields: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: fields[name] for name in names}
 
 
 def bare_split(path: Path, segment_ending: str, element_separator: str) -> int:
@@ -369,41 +396,48 @@ def _peak_memory(workdir: Path, map_dir: Path, size_mb: float) -> None:
         f"{generated.purchase_orders:,} orders in one interchange ({style.describe()}), written "
         f"in {time.perf_counter() - start:.1f} s"
     )
-    warm_up = write_purchase_orders(workdir / "warm-up.x12", 1, style)
-    baseline = _child("imports")
-    streamed = _child("stream", str(generated.path), str(warm_up.path), str(map_dir))
+    warm_up = write_purchase_orders(
+        workdir / "warm-up.x12", 1, style, seed=1, first_control_number=_WARM_UP_INTERCHANGE
+    )
+    deployment = workdir / "deployment"
+    baseline = _child(map_dir, "imports")
+    streamed = _child(map_dir, "stream", str(deployment), str(warm_up.path), str(generated.path))
     if streamed["orders"] != generated.purchase_orders or streamed["rejected"]:
         raise RuntimeError(
-            f"the streaming process mapped {streamed['orders']} of "
-            f"{generated.purchase_orders} orders: {streamed['first_problem']}"
+            f"the inbox source gave {streamed['orders']} of {generated.purchase_orders} orders "
+            f"mapped and {streamed['rejected']} rejected: {streamed['first_problem']}"
         )
     peak, ready = streamed["peak"] / MB, streamed["ready"] / MB
     before_acknowledgment = streamed["peak_before_acknowledgment"] / MB
     verdict = "under" if peak < MEMORY_GOAL_MB else "OVER"
     print(
-        f"  peak RSS streaming it: {peak:6.1f} MB, {verdict} the goal of {MEMORY_GOAL_MB} MB "
-        f"({streamed['seconds']:.0f} s, {generated.segments / streamed['seconds']:,.0f} "
-        "segments/s)"
+        f"  peak RSS of the inbox source reading it: {peak:6.1f} MB, {verdict} the goal of "
+        f"{MEMORY_GOAL_MB} MB ({streamed['seconds']:.0f} s, "
+        f"{generated.segments / streamed['seconds']:,.0f} segments/s)"
     )
     print(
         f"  peak RSS of a process importing the same modules only: {baseline['peak'] / MB:6.1f} "
-        f"MB; with maps, mapping and lookups loaded: {ready:.1f} MB"
+        f"MB; with the source, its store, maps, mapping and lookups ready: {ready:.1f} MB"
     )
     kept = before_acknowledgment - ready
     print(
         f"  the streaming itself: {peak - ready:+.1f} MB: {kept:+.1f} MB until the interchange "
         f"ends ({kept * MB / generated.purchase_orders:.0f} bytes per order), "
-        f"{peak - before_acknowledgment:+.1f} MB more while its 997 is built and written"
+        f"{peak - before_acknowledgment:+.1f} MB more while its "
+        f"{streamed['acknowledgment']} is built and written and the file archived"
     )
 
 
-def _child(*args: str) -> dict[str, Any]:
+def _child(map_dir: Path, *args: str) -> dict[str, Any]:
+    # The inbox's validator composes its maps in the default cache: point it at the run's own.
+    environment = {**os.environ, "AHEAD_CONNECTOR_CACHE_DIR": str(map_dir.parent.parent)}
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.x12_throughput", _CHILD_FLAG, *args],
         cwd=_ROOT,
         capture_output=True,
         text=True,
         check=False,
+        env=environment,
     )
     if completed.returncode:
         raise RuntimeError(
@@ -425,35 +459,93 @@ def _resident(field: str) -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
-class _PeakBeforeAcknowledgment(InboxWork):
-    """Our path, noting the peak resident set just before the (last) 997 is built."""
+class _InboxRun:
+    """The real X12 inbox source in a temporary deployment, its records mapped as a flow would.
 
-    peak_before_acknowledgment = 0
+    Args:
+        deployment: the deployment folder (inbox, outbox, archive, error, the store).
+    """
 
-    def _acknowledge(
-        self, end: InterchangeEnd, reports: dict[int, SetResult], tally: InboxTally
-    ) -> None:
-        self.peak_before_acknowledgment = _resident("VmHWM")
-        super()._acknowledge(end, reports, tally)
+    def __init__(self, deployment: Path) -> None:
+        self.deployment = deployment
+        self.inbox = deployment / "inbox"
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.store = CheckpointStore.open(f"sqlite:///{deployment / 'state.db'}")
+        partner = PartnerConfig.model_validate(
+            {
+                "name": "ACME Retail",
+                "x12": {
+                    "partner": {"id": PARTNER_ID},
+                    "us": {"id": OUR_ID},
+                    "order_prefix": ORDER_PREFIX,
+                },
+            }
+        )
+        context = AdapterContext(
+            "acme-in",
+            deployment,
+            services={STORE_SERVICE: self.store, PARTNERS_SERVICE: {PARTNER: partner}},
+        )
+        self.source = X12InboxSource(X12InboxSettings(partner=PARTNER), context)
+        definition = MappingLibrary.for_deployment(None).load("x12/850-to-order")
+        self.mapping = DeclarativeMapping(definition, seed_lookups())
+        self.peak_before_acknowledgment = 0
+
+    def drop_and_read(self, path: Path) -> InboxTally:
+        """Move ``path`` into the inbox, read it whole, map and acknowledge every record."""
+        dropped = path.rename(self.inbox / path.name)
+        tally = InboxTally()
+        for record in self.source.read(None):
+            try:
+                mapped = self.mapping.apply(record.payload)
+            except RecordMappingError as error:
+                tally.reject(str(error))
+                self.source.acknowledge(record, succeeded=False, detail=str(error))
+            else:
+                tally.orders += 1
+                tally.warnings += len(mapped.warnings)
+                self.source.acknowledge(record, succeeded=True, detail="order submitted")
+            # After the last record, the source goes on to its 997 and the archiving.
+            self.peak_before_acknowledgment = _resident("VmHWM")
+        archived = self.deployment / "archive" / dropped.name
+        if not archived.is_file():
+            tally.reject(f"{dropped.name} was not archived; see {self.deployment / 'error'}")
+        tally.acknowledgments = len(list((self.deployment / "outbox").glob("*.x12")))
+        return tally
+
+    def acknowledgment_kind(self) -> str:
+        """997 or 999: what the source wrote to the outbox (the first file's kind)."""
+        written = sorted((self.deployment / "outbox").glob("*.x12"))
+        return written[0].name.split("-", 1)[0] if written else "no acknowledgment"
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
 
 
 def _child_main(argv: list[str]) -> int:
-    """In a process of its own: report the peak RSS of importing, or of streaming a file."""
+    """In a process of its own: report the peak RSS of importing, or of the inbox reading a file."""
     mode, *rest = argv
     report: dict[str, Any] = {}
     if mode == "stream":
-        path, warm_up, map_dir = (Path(arg) for arg in rest)
-        work = _PeakBeforeAcknowledgment(map_dir)
+        deployment, warm_up, path = (Path(arg) for arg in rest)
+        run = _InboxRun(deployment)
         # Maps and mapping load on first use: a one-order file first, to see what streaming costs.
-        work.process(warm_up)
+        warmed = run.drop_and_read(warm_up)
+        if warmed.orders != 1 or warmed.rejected or warmed.acknowledgments != 1:
+            raise RuntimeError(f"the warm-up file went wrong: {warmed}")
         report["ready"] = _resident("VmRSS")
         start = time.perf_counter()
-        tally = work.process(path)
+        tally = run.drop_and_read(path)
         report["seconds"] = time.perf_counter() - start
-        report["peak_before_acknowledgment"] = work.peak_before_acknowledgment
+        if tally.acknowledgments != 2:
+            tally.reject(f"the outbox holds {tally.acknowledgments} acknowledgments; expected 2")
+        report["peak_before_acknowledgment"] = run.peak_before_acknowledgment
+        report["acknowledgment"] = run.acknowledgment_kind()
         report.update(
             orders=tally.orders, rejected=tally.rejected, first_problem=tally.first_problem
         )
+        run.close()
     report["peak"] = _resident("VmHWM")
     print(json.dumps(report))
     return 0
