@@ -13,12 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ahead import AheadInvoiceSource, AheadOrderSink, AheadShippedOrderSource
+from adapters.ahead import (
+    AheadInventorySource,
+    AheadInvoiceSource,
+    AheadOrderSink,
+    AheadRmaSink,
+    AheadRmaStatusSource,
+    AheadShippedOrderSource,
+)
 from adapters.base import AdapterContext, Source
 from adapters.jsonfiles import JsonFileSink, JsonFileSource
 from adapters.netsuite import (
+    NetSuiteInventorySink,
     NetSuiteItemFulfillmentSink,
     NetSuiteReturnAuthorizationSource,
+    NetSuiteReturnAuthorizationStatusSink,
     NetSuiteSalesOrderSource,
     NetSuiteSalesOrderStatusSink,
     NetSuiteVendorBillSink,
@@ -137,7 +146,9 @@ def context(tmp_path: Path) -> AdapterContext:
 
 def test_built_in_adapters_are_found_through_their_entry_points() -> None:
     assert available_adapters(Role.SOURCE) == {
+        "ahead-inventories": AheadInventorySource,
         "ahead-invoices": AheadInvoiceSource,
+        "ahead-rma-status": AheadRmaStatusSource,
         "ahead-shipped-orders": AheadShippedOrderSource,
         "jsonfiles": JsonFileSource,
         "netsuite-return-authorizations": NetSuiteReturnAuthorizationSource,
@@ -148,8 +159,11 @@ def test_built_in_adapters_are_found_through_their_entry_points() -> None:
     }
     assert available_adapters(Role.SINK) == {
         "ahead-orders": AheadOrderSink,
+        "ahead-rmas": AheadRmaSink,
         "jsonfiles": JsonFileSink,
+        "netsuite-inventory": NetSuiteInventorySink,
         "netsuite-item-fulfillments": NetSuiteItemFulfillmentSink,
+        "netsuite-return-authorization-status": NetSuiteReturnAuthorizationStatusSink,
         "netsuite-sales-order-status": NetSuiteSalesOrderStatusSink,
         "netsuite-vendor-bills": NetSuiteVendorBillSink,
         "sap-deliveries": SapDeliverySink,
