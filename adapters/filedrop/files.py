@@ -5,7 +5,9 @@
 - A file is moved into a folder by a hard link under a free name and then unlinked from where
   it was, so an existing file of the same name is never replaced (a clash gets a numbered
   name, ``po.json`` -> ``po.1.json``). Both steps are renames within one filesystem, which the
-  adapters check when they are built.
+  adapters check when they are built. A process killed between the two steps leaves the file
+  under both names; the next move of it finds the link it made and only removes the old name,
+  so the file is never moved in twice.
 """
 
 from __future__ import annotations
@@ -94,6 +96,11 @@ def move_into(source: Path, folder: Path, *, report: Callable[[Path], str] | Non
         FileNotFoundError: ``source`` is gone (another process moved it first).
         OSError: the move failed; ``source`` is where it was.
     """
+    moved_before = _earlier_link(source, folder)
+    if moved_before is not None:
+        source.unlink()
+        sync_folder(source.parent)
+        return moved_before
     for candidate in _candidates(folder, source.name):
         report_path = candidate.with_name(candidate.name + REPORT_SUFFIX)
         if report is not None and not _place(report_path, report(candidate)):
@@ -111,6 +118,26 @@ def move_into(source: Path, folder: Path, *, report: Callable[[Path], str] | Non
         if report is not None:
             report_path.unlink(missing_ok=True)
     raise AssertionError("unreachable: the candidate names never run out")
+
+
+def _earlier_link(source: Path, folder: Path) -> Path | None:
+    """The name in ``folder`` an interrupted move already gave ``source``, if any.
+
+    Only a file with more than one link can have one, so the folder is searched only then.
+    """
+    status = source.stat()
+    if status.st_nlink < 2:
+        return None
+    identity = (status.st_dev, status.st_ino)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                linked = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if (linked.st_dev, linked.st_ino) == identity:
+                return folder / entry.name
+    return None
 
 
 def _candidates(folder: Path, name: str) -> Iterator[Path]:

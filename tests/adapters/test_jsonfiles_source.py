@@ -182,6 +182,45 @@ def test_name_taken_in_error_numbers_the_file_and_its_report_together(
     assert "Kept as:   error/po-1.1.json" in (source.error / "po-1.1.json.error.txt").read_text()
 
 
+def test_move_cut_off_between_link_and_unlink_is_finished_not_repeated(
+    source: JsonFileSource,
+) -> None:
+    # A process killed between the two steps of a move leaves the file in the inbox and,
+    # under the same inode, in archive/; the next run reads it again and acknowledges it again.
+    dropped = drop(source, "po-1.json", order_payload("PO-1"))
+    os.link(dropped, source.archive / "po-1.json")
+    (record,) = source.read(None)
+    source.acknowledge(record, succeeded=True)
+    assert names(source.archive) == ["po-1.json"]
+    assert names(source.inbox) == []
+    assert json.loads((source.archive / "po-1.json").read_text()) == order_payload("PO-1")
+
+
+def test_move_to_error_cut_off_after_the_link_keeps_one_file_and_its_report(
+    source: JsonFileSource,
+) -> None:
+    dropped = drop(source, "po-1.json", order_payload("PO-1"))
+    (source.error / "po-1.json.error.txt").write_text("the report written before the link\n")
+    os.link(dropped, source.error / "po-1.json")
+    (record,) = source.read(None)
+    source.acknowledge(record, succeeded=False, detail="rejected")
+    assert names(source.error) == ["po-1.json", "po-1.json.error.txt"]
+    assert names(source.inbox) == []
+
+
+def test_file_with_another_link_outside_the_archive_is_moved_as_usual(
+    source: JsonFileSource, tmp_path: Path
+) -> None:
+    dropped = drop(source, "po-1.json", order_payload("PO-1"))
+    (source.archive / "po-1.json").write_text("earlier file\n")
+    os.link(dropped, tmp_path / "kept-elsewhere.json")
+    (record,) = source.read(None)
+    source.acknowledge(record, succeeded=True)
+    assert names(source.archive) == ["po-1.1.json", "po-1.json"]
+    assert (source.archive / "po-1.json").read_text() == "earlier file\n"
+    assert names(source.inbox) == []
+
+
 def test_files_are_moved_without_hard_links_where_the_filesystem_has_none(
     source: JsonFileSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
