@@ -89,9 +89,9 @@ queued when the run stops is not sent: its intent is withdrawn."""
 KEEPER_CHECK_SECONDS = 1.0
 """How often the main thread, while waiting for sends, checks that lease renewals still work."""
 
-SINGLE_RUNNER_LEASES = 12
-"""On SQLite, a single-runner lock lasts this many record leases: a crashed holder blocks the
-flow that long at most."""
+SINGLE_RUNNER_LEASES = 3
+"""On SQLite, a single-runner lock's lease lasts this many record leases: a crashed holder
+blocks the flow that long at most. The holder renews it while the run goes on."""
 
 
 class _Silent:

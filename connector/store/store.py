@@ -1033,8 +1033,9 @@ class CheckpointStore:
         Yields whether it was acquired; the block runs either way and must check. On
         PostgreSQL this is a session advisory lock on a connection held for the block, gone
         with the process if it dies. On SQLite it is a lease row that expires after
-        ``lease_seconds`` (so a crashed holder blocks others that long at most): keep the block
-        shorter than that. Not re-entrant: a second ``with`` on the same name gets ``False``.
+        ``lease_seconds`` (so a crashed holder blocks others that long at most), renewed from
+        a background thread while the block runs. Not re-entrant: a second ``with`` on the
+        same name gets ``False``.
 
         Args:
             name: the lock's name (e.g. the flow's).
@@ -1046,7 +1047,7 @@ class CheckpointStore:
                 yield acquired
         else:
             with locks.sqlite_lease_lock(
-                self._writer, name, owner, self._now(), _seconds(lease_seconds)
+                self._writer, name, owner, self._now, _seconds(lease_seconds)
             ) as acquired:
                 yield acquired
 
