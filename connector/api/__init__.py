@@ -2,27 +2,78 @@
 
 The models of the API live in :mod:`connector.api.models` and its paths in
 :mod:`connector.api.endpoints`; everything else a caller needs is importable from here.
+
+Each name is imported from its module on first use, so that importing the models, the endpoint
+table or the errors alone does not load the HTTP client (the command line's help needs the
+endpoint table, and starts faster without httpx).
 """
 
-from connector.api.auth import HmacAuth, OAuthApp, OAuthAuth
-from connector.api.client import AheadClient
-from connector.api.errors import (
-    AheadError,
-    ApiError,
-    AuthError,
-    ConfigurationError,
-    NotFoundError,
-    OutcomeUnknownError,
-    RateLimitedError,
-    ServerError,
-    TransportError,
-    UnexpectedResponseError,
-    ValidationError,
-)
-from connector.api.query import encode_q
-from connector.api.reports import parse_automation_tasks_csv
-from connector.api.retry import RetryPolicy
-from connector.api.tokens import Token, TokenCache
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from connector.api.auth import HmacAuth, OAuthApp, OAuthAuth
+    from connector.api.client import AheadClient
+    from connector.api.errors import (
+        AheadError,
+        ApiError,
+        AuthError,
+        ConfigurationError,
+        NotFoundError,
+        OutcomeUnknownError,
+        RateLimitedError,
+        ServerError,
+        TransportError,
+        UnexpectedResponseError,
+        ValidationError,
+    )
+    from connector.api.query import encode_q
+    from connector.api.reports import parse_automation_tasks_csv
+    from connector.api.retry import RetryPolicy
+    from connector.api.tokens import Token, TokenCache
+
+#: The module that defines each exported name.
+_MODULES = {
+    "AheadClient": "connector.api.client",
+    "AheadError": "connector.api.errors",
+    "ApiError": "connector.api.errors",
+    "AuthError": "connector.api.errors",
+    "ConfigurationError": "connector.api.errors",
+    "HmacAuth": "connector.api.auth",
+    "NotFoundError": "connector.api.errors",
+    "OAuthApp": "connector.api.auth",
+    "OAuthAuth": "connector.api.auth",
+    "OutcomeUnknownError": "connector.api.errors",
+    "RateLimitedError": "connector.api.errors",
+    "RetryPolicy": "connector.api.retry",
+    "ServerError": "connector.api.errors",
+    "Token": "connector.api.tokens",
+    "TokenCache": "connector.api.tokens",
+    "TransportError": "connector.api.errors",
+    "UnexpectedResponseError": "connector.api.errors",
+    "ValidationError": "connector.api.errors",
+    "encode_q": "connector.api.query",
+    "parse_automation_tasks_csv": "connector.api.reports",
+}
+
+
+if not TYPE_CHECKING:
+    # Hidden from the type checker, which would otherwise take any misspelt name for a valid one.
+
+    def __getattr__(name: str) -> Any:
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "AheadClient",
