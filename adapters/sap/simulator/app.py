@@ -472,7 +472,8 @@ class _FaultInjection:
             await self._drop(scope, receive, send)
         else:
             response = self._fault_response(fault)
-            await response(scope, receive, send)
+            # Recorded before the answer leaves: a client that has its answer may look at the
+            # request log at once.
             self.simulator.record(
                 RequestRecord(
                     method,
@@ -483,6 +484,7 @@ class _FaultInjection:
                     None,
                 )
             )
+            await response(scope, receive, send)
 
     @staticmethod
     def _fault_response(fault: Fault) -> Response:
