@@ -184,7 +184,7 @@ def test_simulate_sap_serves_until_interrupted() -> None:
     port = _free_port()
     program = (
         "import typer\n"
-        "from adapters.sap.simulator.cli import simulate_sap\n"
+        "from connector.cli.simulate import simulate_sap\n"
         "typer.run(simulate_sap)\n"
     )
     process = subprocess.Popen(
