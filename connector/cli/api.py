@@ -9,12 +9,11 @@ resource that needs more than the generic commands (the automation queues) adds 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import BaseModel
 
-from connector.api import AheadClient
 from connector.api.endpoints import DEFAULT_PAGE_SIZE, ENDPOINTS, MAX_PAGE_SIZE, Endpoint, Verb
 from connector.api.models import Page
 from connector.api.query import FilterValue
@@ -24,6 +23,9 @@ from connector.cli.errors import UsageError, reported_errors
 from connector.cli.inputs import parse_filters, read_body
 from connector.cli.output import OutputFormat, print_page, print_record
 from connector.cli.settings import settings_of
+
+if TYPE_CHECKING:
+    from connector.api import AheadClient
 
 FilterOption = Annotated[
     list[str] | None,

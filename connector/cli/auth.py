@@ -6,18 +6,22 @@ cached, until when it is valid, and what ``GET /v2/authenticate`` answers.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import httpx
 import typer
 from rich.markup import escape
 
-from connector.api import AheadClient, AuthError, HmacAuth, Token
+from connector.api import AuthError
 from connector.cli.connection import oauth_app, token_cache
 from connector.cli.errors import ExitCode, UsageError, reported_errors
 from connector.cli.output import stdout_console
 from connector.cli.settings import AuthScheme, ConnectionSettings, settings_of
+
+if TYPE_CHECKING:
+    import httpx
+
+    from connector.api import Token
 
 app = typer.Typer(help="Log in to the AHEAD API with OAuth, and see or forget the token.")
 
@@ -25,6 +29,8 @@ app = typer.Typer(help="Log in to the AHEAD API with OAuth, and see or forget th
 @app.command()
 def login(ctx: typer.Context) -> None:
     """Run the OAuth authorization-code flow and keep the token in the token cache."""
+    from connector.cli.authenticate import Bearer, authenticate
+
     settings = settings_of(ctx)
     with reported_errors():
         _refuse_sandbox(settings, "login")
@@ -32,7 +38,7 @@ def login(ctx: typer.Context) -> None:
         with oauth_app(settings) as oauth:
             token = oauth.obtain_token()
             cache.save(oauth.base_url, oauth.client_id, token)
-            greeting = _authenticate(oauth.base_url, _Bearer(token))
+            greeting = authenticate(oauth.base_url, Bearer(token))
     console = stdout_console()
     console.print(f"Logged in to {escape(oauth.base_url)} as {escape(oauth.client_id)}.")
     console.print(f"Token cached in {escape(str(cache.path))}.")
@@ -46,6 +52,9 @@ def status(ctx: typer.Context) -> None:
 
     Exits 0 when ``GET /v2/authenticate`` succeeds with the configured credentials, else 1.
     """
+    from connector.api import HmacAuth
+    from connector.cli.authenticate import Bearer, authenticate
+
     settings = settings_of(ctx)
     console = stdout_console()
     with reported_errors():
@@ -69,9 +78,9 @@ def status(ctx: typer.Context) -> None:
                 console.print("Token:        none cached (run `ahead-connector auth login`)")
                 raise typer.Exit(int(ExitCode.API_ERROR))
             console.print(f"Token:        {_validity(token)}")
-            auth = _Bearer(token)
+            auth = Bearer(token)
         try:
-            greeting = _authenticate(base_url, auth)
+            greeting = authenticate(base_url, auth)
         except AuthError as exc:
             console.print(f"Server:       refused the credentials ({escape(str(exc))})")
             raise typer.Exit(int(ExitCode.API_ERROR)) from None
@@ -93,25 +102,6 @@ def logout(ctx: typer.Context) -> None:
         typer.echo(f"Logged out: removed the token of {client_id} at {base_url} from {cache.path}.")
     else:
         typer.echo(f"No token of {client_id} at {base_url} was cached in {cache.path}.")
-
-
-class _Bearer(httpx.Auth):
-    """Exactly one given bearer token: never renewed, so ``status`` reports on it as it is."""
-
-    def __init__(self, token: Token) -> None:
-        self._token = token
-
-    def __repr__(self) -> str:
-        return "_Bearer(<hidden>)"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token.access_token}"
-        yield request
-
-
-def _authenticate(base_url: str, auth: httpx.Auth) -> str:
-    with AheadClient(base_url, auth=auth) as client:
-        return client.authenticate()
 
 
 def _refuse_sandbox(settings: ConnectionSettings, command: str) -> None:

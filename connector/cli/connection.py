@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING
 
-from connector.api import AheadClient, HmacAuth, OAuthApp, OAuthAuth, TokenCache
-from connector.cli.local_sandbox import local_sandbox
 from connector.cli.settings import AuthScheme, ConnectionSettings
+
+if TYPE_CHECKING:
+    from connector.api import AheadClient, OAuthApp, TokenCache
 
 
 @contextmanager
@@ -22,9 +24,13 @@ def open_client(settings: ConnectionSettings) -> Iterator[AheadClient]:
         UsageError: the base URL or the credentials are missing.
     """
     if settings.sandbox:
+        from connector.cli.local_sandbox import local_sandbox
+
         with local_sandbox() as sandbox, sandbox.hmac_client() as client:
             yield client
         return
+    from connector.api import AheadClient, HmacAuth, OAuthAuth
+
     base_url = settings.require_base_url()
     with ExitStack() as stack:
         if settings.auth_scheme is AuthScheme.HMAC:
@@ -45,6 +51,8 @@ def oauth_app(settings: ConnectionSettings) -> OAuthApp:
     Raises:
         UsageError: the base URL, the client id or the client secret is missing.
     """
+    from connector.api import OAuthApp
+
     base_url = settings.require_base_url()
     client_id = settings.require_client_id()
     secret = settings.require_client_secret().get_secret_value()
@@ -53,4 +61,6 @@ def oauth_app(settings: ConnectionSettings) -> OAuthApp:
 
 def token_cache(settings: ConnectionSettings) -> TokenCache:
     """The OAuth token cache: ``--token-cache``, else the default location."""
+    from connector.api import TokenCache
+
     return TokenCache(settings.token_cache)

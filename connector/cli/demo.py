@@ -19,17 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from adapters.filedrop import REPORT_SUFFIX
-from connector.api import AheadClient, OAuthApp, OAuthAuth, TokenCache
-from connector.api.client import error_for_response
 from connector.api.endpoints import SANDBOX_ORDER_ADVANCE_PATH
 from connector.api.models import (
     Address,
@@ -49,21 +45,15 @@ from connector.api.models import (
     RmaRequestType,
 )
 from connector.cli.errors import UsageError, reported_errors
-from connector.cli.local_sandbox import LocalSandbox, local_sandbox
 from connector.cli.output import stdout_console
-from connector.demo.x12 import DemoResult, run_x12_demo
-from connector.sandbox.config import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    LifecycleConfig,
-    SandboxConfig,
-)
 
-#: Orders move only when the demo says so, and generated numbers repeat from run to run.
-DEMO_SANDBOX = SandboxConfig(
-    random_seed=2024,
-    lifecycle=LifecycleConfig(release_after=None, ship_after=None),
-)
+if TYPE_CHECKING:
+    import httpx
+
+    from connector.api import AheadClient
+    from connector.cli.local_sandbox import LocalSandbox
+    from connector.demo.x12 import DemoResult
+
 _SHIP_METHOD_ID = 12
 _TEST_STATION_IP = "10.0.0.5"
 
@@ -115,6 +105,8 @@ def run_demo(
 
 def show_x12_demo(folder: Path | None = None) -> None:
     """Run the X12 demo and show what happened and where the files are."""
+    from connector.demo.x12 import run_x12_demo
+
     console = stdout_console()
     console.print(
         "[bold]ahead-connector demo[/]: purchase orders from an X12 trading partner become "
@@ -135,6 +127,8 @@ def show_x12_demo(folder: Path | None = None) -> None:
 
 
 def _x12_summary(console: Console, result: DemoResult) -> None:
+    from adapters.filedrop import REPORT_SUFFIX
+
     console.print()
     console.rule("[bold cyan]What happened", align="left")
     runs = Table("flow", "status", "read", "sent", "failed", "problems")
@@ -177,6 +171,8 @@ def _x12_summary(console: Console, result: DemoResult) -> None:
 
 
 def _describe(folder: str, name: str) -> str:
+    from adapters.filedrop import REPORT_SUFFIX
+
     if folder == "archive":
         return "inbound file, every purchase order in it delivered"
     if folder == "error":
@@ -200,12 +196,20 @@ def walk_through_api() -> None:
     automation queue and reads the CSV report. Needs no setup and no network; leaves nothing
     behind.
     """
+    from connector.cli.local_sandbox import local_sandbox
+    from connector.sandbox.config import LifecycleConfig, SandboxConfig
+
+    # Orders move only when the demo says so, and generated numbers repeat from run to run.
+    demo_sandbox = SandboxConfig(
+        random_seed=2024,
+        lifecycle=LifecycleConfig(release_after=None, ship_after=None),
+    )
     console = stdout_console()
     console.print("[bold]AHEAD API walkthrough[/] against a sandbox inside this process")
     with (
         reported_errors(),
         tempfile.TemporaryDirectory(prefix="ahead-demo-") as temporary,
-        local_sandbox(DEMO_SANDBOX) as sandbox,
+        local_sandbox(demo_sandbox) as sandbox,
         _connected(console, sandbox, Path(temporary)) as walk,
     ):
         _reference_data(walk)
@@ -224,6 +228,11 @@ def walk_through_api() -> None:
 @contextmanager
 def _connected(console: Console, sandbox: LocalSandbox, temporary: Path) -> Iterator[_Walk]:
     """Step 1: the OAuth authorization-code flow, then a client that uses the cached token."""
+    import httpx
+
+    from connector.api import AheadClient, OAuthApp, OAuthAuth, TokenCache
+    from connector.sandbox.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
     _title(console, 1, "Authenticate with OAuth 2.0 (authorization code)")
     cache = TokenCache(temporary / "tokens.json")
     with (
@@ -337,6 +346,8 @@ def _demo_orders() -> list[OrderSubmission]:
 
 
 def _advance_orders(walk: _Walk) -> None:
+    from connector.api.client import error_for_response
+
     walk.title("AHEAD releases and ships them (sandbox control endpoint)")
     for status in (OrderStatus.RELEASED, OrderStatus.SHIPPED):
         for order in walk.orders:

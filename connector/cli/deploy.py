@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+from connector.cli.copies import CONFIG_FILENAME
 from connector.cli.errors import ExitCode, fail
 from connector.cli.output import stdout_console
-from connector.config import CONFIG_FILENAME, ConfigError, load_deployment
-from connector.config.checks import CheckResult, CheckStatus, check_deployment
-from connector.config.scaffold import ConfigExistsError, Outcome, scaffold_deployment
 
-_STATUS_STYLE = {
-    CheckStatus.OK: "green",
-    CheckStatus.INVALID: "bold red",
-    CheckStatus.FAILED: "bold red",
-}
+if TYPE_CHECKING:
+    from connector.config.checks import CheckResult
 
 
 def init(
@@ -32,6 +27,8 @@ def init(
 
     Existing folders and .gitignore are kept.
     """
+    from connector.config.scaffold import ConfigExistsError, Outcome, scaffold_deployment
+
     try:
         entries = scaffold_deployment(directory, force=force)
     except ConfigExistsError:
@@ -84,6 +81,9 @@ def check(
     Exit codes: 0 all is well; 1 a check failed (unreachable, refused, not writable);
     2 the configuration has problems.
     """
+    from connector.config import ConfigError, load_deployment
+    from connector.config.checks import CheckResult, CheckStatus, check_deployment
+
     console = stdout_console()
     try:
         deployment = load_deployment(directory)
@@ -113,6 +113,13 @@ def check(
 
 
 def _table(results: list[CheckResult]) -> Table:
+    from connector.config.checks import CheckStatus
+
+    style_of = {
+        CheckStatus.OK: "green",
+        CheckStatus.INVALID: "bold red",
+        CheckStatus.FAILED: "bold red",
+    }
     table = Table("check", "result", "details", show_lines=True)
     for result in results:
         details = Text(result.detail)
@@ -120,7 +127,7 @@ def _table(results: list[CheckResult]) -> Table:
             details.append(f"\nfix: {result.fix}", style="yellow")
         table.add_row(
             Text(result.subject),
-            Text(result.status.value, style=_STATUS_STYLE[result.status]),
+            Text(result.status.value, style=style_of[result.status]),
             details,
         )
     return table

@@ -16,35 +16,24 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
+from connector.cli.copies import RecordStateChoice
 from connector.cli.errors import reported_errors
 from connector.cli.output import OutputFormat, print_json, stderr_console, stdout_console
-from connector.config import ConfigError, Deployment, load_deployment
-from connector.engine import ProgressEvent, RunReport
-from connector.runtime import Runtime, UnknownFlowError, open_store
-from connector.store import (
-    CheckpointStore,
-    InvalidTransitionError,
-    RecordNotFoundError,
-    RecordSnapshot,
-    RecordState,
-    RunInfo,
-    RunStatus,
-    StoreError,
-)
-from connector.triggers.signals import StopSignals
+
+if TYPE_CHECKING:
+    from connector.config import Deployment
+    from connector.engine import ProgressEvent, RunReport
+    from connector.store import CheckpointStore, RecordSnapshot, RunInfo
 
 _DEPLOYMENT_VARIABLE = "AHEAD_CONNECTOR_DEPLOYMENT"
-#: States an operator may replay or resolve.
-_OPERABLE = (RecordState.FAILED, RecordState.DEAD)
 #: Characters of an error shown in a list table (``records show`` has it all).
 _ERROR_WIDTH = 120
 
@@ -125,6 +114,9 @@ def sync(
     itself failed; 2 the configuration has problems or has no such flow; 130 stopped by Ctrl-C
     or SIGTERM (records in flight were finished or released).
     """
+    from connector.runtime import Runtime
+    from connector.triggers.signals import StopSignals
+
     with _reported(deployment), Runtime.open(deployment) as runtime:
         runtime.flow(flow)  # an unknown flow is reported before the progress bar shows
         with StopSignals() as signals, _progress_bar(flow, dry_run) as progress:
@@ -183,6 +175,8 @@ def _print_report(report: RunReport) -> None:
 
 
 def _exit_code(report: RunReport) -> OpsExitCode:
+    from connector.store import RunStatus
+
     if report.errors or report.status in {RunStatus.PARTIAL, RunStatus.FAILED}:
         return OpsExitCode.REFUSED
     if report.status is RunStatus.INTERRUPTED:
@@ -214,6 +208,8 @@ def status(
 
 
 def _flow_status(store: CheckpointStore, flow: str, enabled: bool, now: datetime) -> dict[str, Any]:
+    from connector.store import RecordState
+
     counts = store.counts_by_state(flow)
     oldest = store.oldest_failure(flow)
     last = store.last_run(flow)
@@ -294,7 +290,7 @@ def _failure_text(failure: dict[str, Any] | None) -> str:
 def list_records(
     flow: FlowArgument,
     state: Annotated[
-        RecordState | None,
+        RecordStateChoice | None,
         typer.Option("--state", "-s", help="Only records in this state.", show_default=False),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Records to show at most.")] = 50,
@@ -306,9 +302,12 @@ def list_records(
 
     Exit codes: 0 listed (maybe none); 2 the configuration has problems or has no such flow.
     """
+    from connector.store import RecordState
+
+    wanted = None if state is None else RecordState(state.value)
     with _reported(deployment), _store_of(deployment) as (loaded, store):
         _require_flow(loaded, flow)
-        found = store.list_records(flow, state=state, limit=limit, offset=offset)
+        found = store.list_records(flow, state=wanted, limit=limit, offset=offset)
     if fmt is OutputFormat.JSON:
         print_json([_record_json(record) for record in found])
         return
@@ -348,6 +347,8 @@ def show_record(
 
     Exit codes: 0 shown; 1 no such record; 2 the configuration has problems or has no such flow.
     """
+    from connector.store import RecordNotFoundError
+
     with _reported(deployment), _store_of(deployment) as (loaded, store):
         _require_flow(loaded, flow)
         record = store.get(flow, key)
@@ -465,11 +466,13 @@ def resolve(
 
 
 def _operable(store: CheckpointStore, flow: str, key: str, done: str) -> RecordSnapshot:
-    """The record, if an operator may act on it; the store checks again when acting."""
+    """The record, if an operator may act on it (failed or dead); the store checks again."""
+    from connector.store import RecordNotFoundError, RecordState
+
     record = store.get(flow, key)
     if record is None:
         raise RecordNotFoundError(flow, key)
-    if record.state not in _OPERABLE:
+    if record.state not in (RecordState.FAILED, RecordState.DEAD):
         hints = {
             RecordState.PENDING: "it waits for the next sync",
             RecordState.SUBMITTING: "it is being sent, or its outcome is being reconciled",
@@ -501,6 +504,12 @@ def _os_user() -> str:
 @contextmanager
 def _reported(deployment: Path) -> Iterator[None]:
     """Turn the errors of an operations command into a message and an exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from connector.config import ConfigError
+    from connector.runtime import UnknownFlowError
+    from connector.store import InvalidTransitionError, RecordNotFoundError, StoreError
+
     try:
         with reported_errors():
             yield
@@ -533,6 +542,9 @@ def _store_of(deployment: Path) -> Iterator[tuple[Deployment, CheckpointStore]]:
     The secrets are deferred: these commands read and change the store only, so an operator
     needs the store's credentials, not the AHEAD ones.
     """
+    from connector.config import load_deployment
+    from connector.runtime import open_store
+
     loaded = load_deployment(deployment, defer_secrets=True)
     store = open_store(loaded)
     try:
@@ -542,6 +554,8 @@ def _store_of(deployment: Path) -> Iterator[tuple[Deployment, CheckpointStore]]:
 
 
 def _require_flow(deployment: Deployment, flow: str) -> None:
+    from connector.runtime import UnknownFlowError
+
     flows = deployment.config.flows
     if flow not in flows:
         raise UnknownFlowError(flow, list(flows), [])

@@ -6,17 +6,17 @@ import enum
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from connector.cli.copies import SETTLE_SECONDS, SHUTDOWN_TIMEOUT_SECONDS
 from connector.cli.errors import fail
 from connector.cli.ops import DeploymentOption
-from connector.config import ConfigError
-from connector.runtime import Runtime
-from connector.triggers import StopSignals, TriggerOptions, TriggerService
-from connector.triggers.service import DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
-from connector.triggers.watcher import DEFAULT_SETTLE_SECONDS
+
+if TYPE_CHECKING:
+    from connector.runtime import Runtime
+    from connector.triggers import TriggerOptions, TriggerService
 
 logger = logging.getLogger("connector.run")
 
@@ -55,7 +55,7 @@ def run(
             help="How long a file in a watched inbox must stay unchanged before it counts "
             "(files renamed into the inbox count at once).",
         ),
-    ] = DEFAULT_SETTLE_SECONDS,
+    ] = SETTLE_SECONDS,
     shutdown_timeout: Annotated[
         float,
         typer.Option(
@@ -63,7 +63,7 @@ def run(
             help="On SIGTERM or Ctrl-C, how long to wait for runs in progress to finish or "
             "release their records.",
         ),
-    ] = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
+    ] = SHUTDOWN_TIMEOUT_SECONDS,
     log_level: Annotated[
         LogLevel, typer.Option(help="How much to log on standard error.")
     ] = LogLevel.INFO,
@@ -77,6 +77,8 @@ def run(
     Exit codes: 0 stopped cleanly; 1 runs did not stop within --shutdown-timeout; 2 the
     configuration has problems or a trigger cannot start (missing inbox, webhook port in use).
     """
+    from connector.triggers import StopSignals, TriggerOptions
+
     _configure_logging(log_level)
     options = TriggerOptions(settle_seconds=settle_seconds, shutdown_timeout=shutdown_timeout)
     with StopSignals() as signals:
@@ -98,6 +100,9 @@ def run(
 
 
 def _open(deployment: Path) -> Runtime:
+    from connector.config import ConfigError
+    from connector.runtime import Runtime
+
     try:
         return Runtime.open(deployment)
     except ConfigError as exc:
@@ -109,6 +114,8 @@ def _open(deployment: Path) -> Runtime:
 
 
 def _start(runtime: Runtime, options: TriggerOptions) -> TriggerService:
+    from connector.triggers import TriggerService
+
     try:
         service = TriggerService(runtime, options)
         service.start()

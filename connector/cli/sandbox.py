@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from connector.api.endpoints import SANDBOX_ORDER_ADVANCE_PATH, SANDBOX_PREFIX
+from connector.cli.copies import SANDBOX_RELEASE_AFTER, SANDBOX_SHIP_AFTER
 from connector.cli.output import stdout_console
-from connector.sandbox.config import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_HMAC_SECRET,
-    DEFAULT_HMAC_TOKEN,
-    LifecycleConfig,
-    SandboxConfig,
-)
-from connector.sandbox.server import serve
 
-_DEFAULT_LIFECYCLE = LifecycleConfig()
+if TYPE_CHECKING:
+    from connector.sandbox.config import SandboxConfig
 
 
 def run_sandbox(
@@ -43,7 +36,7 @@ def run_sandbox(
         typer.Option(
             min=0,
             help="Seconds after submission at which an order is Released "
-            f"(default {_DEFAULT_LIFECYCLE.release_after:g}).",
+            f"(default {SANDBOX_RELEASE_AFTER:g}).",
             show_default=False,
         ),
     ] = None,
@@ -52,7 +45,7 @@ def run_sandbox(
         typer.Option(
             min=0,
             help="Seconds after submission at which an order is Shipped "
-            f"(default {_DEFAULT_LIFECYCLE.ship_after:g}).",
+            f"(default {SANDBOX_SHIP_AFTER:g}).",
             show_default=False,
         ),
     ] = None,
@@ -66,17 +59,27 @@ def run_sandbox(
     orders move from Pending to Released to Shipped by themselves, or at once through
     POST /sandbox/orders/{id}/advance.
     """
+    from connector.sandbox.config import LifecycleConfig, SandboxConfig
+    from connector.sandbox.server import serve
+
     config = SandboxConfig(
         data_path=data,
         seed=not no_seed,
         require_auth=not no_auth,
-        lifecycle=_DEFAULT_LIFECYCLE.model_copy(update=_given(release_after, ship_after)),
+        lifecycle=LifecycleConfig().model_copy(update=_given(release_after, ship_after)),
     )
     _announce(host, port, config)
     serve(config, host=host, port=port)
 
 
 def _announce(host: str, port: int, config: SandboxConfig) -> None:
+    from connector.sandbox.config import (
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        DEFAULT_HMAC_SECRET,
+        DEFAULT_HMAC_TOKEN,
+    )
+
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}"
     console = stdout_console()
