@@ -1,11 +1,11 @@
 """Reading and changing ``records`` rows inside a transaction: locks, leases, fencing, events.
 
 Internal to the store. A row is read into a frozen :class:`RecordSnapshot`, changed by the pure
-functions here (:func:`grant`, :func:`start_attempt`, :func:`move`, :func:`release`,
-:func:`revoke`) and written back whole by one ``UPDATE``. The statements are SQLAlchemy Core,
-built once and compiled once per database (SQLAlchemy caches their compiled form): the engine
-calls them for every record it sends, and the ORM's unit of work cost several times more than
-the database itself there.
+functions here (:func:`grant`, :func:`start_attempt`, :func:`move`, :func:`postpone`,
+:func:`release`, :func:`revoke`) and written back whole by one ``UPDATE``. The statements are
+SQLAlchemy Core, built once and compiled once per database (SQLAlchemy caches their compiled
+form): the engine calls them for every record it sends, and the ORM's unit of work cost several
+times more than the database itself there.
 
 Every function that touches the database takes the connection of one open transaction, and the
 caller commits. Rows are locked before they are changed (``FOR UPDATE`` on PostgreSQL; on SQLite
@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Row
 from connector.store.database import Backend
 from connector.store.decisions import Action
 from connector.store.errors import LeaseLostError
+from connector.store.retry import RetryPolicy
 from connector.store.shapes import Claim
 from connector.store.states import (
     INITIAL_STATE,
@@ -347,6 +348,25 @@ def finish(
         lease_expires_at=None,
         next_attempt_at=due if state in WORK_STATES else None,
         updated_at=now,
+    )
+
+
+def postpone(
+    record: RecordSnapshot, content_hash: str, error: str, retry: RetryPolicy, now: datetime
+) -> RecordSnapshot:
+    """``record`` after an attempt of version ``content_hash`` could not start (nothing was
+    sent): the attempt counted (afresh for a new version), ``error`` kept, lease released, and
+    ``pending`` due after ``retry``'s delay, or ``dead`` once ``retry`` is exhausted.
+
+    Raises:
+        InvalidTransitionError: if the record is not ``pending``, ``failed`` or ``done``.
+    """
+    postponed = finish(record, Event.POSTPONE, now, error=error, content_hash=content_hash)
+    attempts = postponed.attempts + 1
+    if retry.exhausted(attempts):
+        return replace(move(postponed, Event.GIVE_UP, now), attempts=attempts, next_attempt_at=None)
+    return replace(
+        postponed, attempts=attempts, next_attempt_at=retry.next_attempt_at(attempts, now)
     )
 
 

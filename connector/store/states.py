@@ -14,6 +14,7 @@ withdraw               submitting                pending
 reject                 pending, submitting,      failed
                        failed
 retry_later            pending, submitting       pending
+postpone               pending, failed, done     pending
 in_doubt               submitting                submitting
 give_up                pending, submitting       dead
 replay                 failed, dead              pending
@@ -75,6 +76,12 @@ class Event(StrEnum):
     of a record that was rejected before)."""
     RETRY_LATER = "retry_later"
     """The request definitely did not take effect; try again later."""
+    POSTPONE = "postpone"
+    """The attempt could not start: something the record's document needs is unavailable now
+    (the mapping's reference data). Nothing was sent; it counts as an attempt of the version
+    claimed; try again later. A new version of a ``failed`` or ``done`` record becomes
+    ``pending`` with it (a ``done`` one keeps its remote reference: its next send is an
+    update)."""
     IN_DOUBT = "in_doubt"
     """The outcome is unknown (timeout, reset, 5xx); reconcile later."""
     GIVE_UP = "give_up"
@@ -111,6 +118,7 @@ TRANSITIONS: Final = MappingProxyType(
         Event.WITHDRAW: Transition(frozenset({_S.SUBMITTING}), _S.PENDING),
         Event.REJECT: Transition(frozenset({_S.PENDING, _S.SUBMITTING, _S.FAILED}), _S.FAILED),
         Event.RETRY_LATER: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.PENDING),
+        Event.POSTPONE: Transition(frozenset({_S.PENDING, _S.FAILED, _S.DONE}), _S.PENDING),
         Event.IN_DOUBT: Transition(frozenset({_S.SUBMITTING}), _S.SUBMITTING),
         Event.GIVE_UP: Transition(frozenset({_S.PENDING, _S.SUBMITTING}), _S.DEAD),
         Event.REPLAY: Transition(frozenset({_S.FAILED, _S.DEAD}), _S.PENDING),

@@ -45,6 +45,7 @@ from connector.store.database import Backend, backend_of, create_store_engine, w
 from connector.store.decisions import Action, ChangePolicy, Decision, decide
 from connector.store.errors import LeaseLostError, RecordNotFoundError, SubmissionRefusedError
 from connector.store.migrate import ensure_current, upgrade
+from connector.store.retry import RetryPolicy
 from connector.store.shapes import (
     AuditAction,
     AuditEntry,
@@ -537,16 +538,42 @@ class CheckpointStore:
             record = records.move(records.fenced(connection, claim), Event.GIVE_UP, now)
             record = records.release(replace(record, last_error=error), None)
             records.write(connection, [record])
-            connection.execute(
-                insert(_table(DeadLetterRow)),
-                {
-                    "flow": record.flow,
-                    "key": record.key,
-                    "payload": payload,
-                    "error": error,
-                    "created_at": now,
-                },
-            )
+            _dead_letter(connection, record, payload, error, now)
+            return record
+
+    def postpone(
+        self, claim: Claim, error: str, retry: RetryPolicy, payload: JsonValue
+    ) -> RecordSnapshot:
+        """Record an attempt that could not start: ``pending`` again, or ``dead`` if retries ran
+        out.
+
+        For a record whose document cannot be made now because something it needs is
+        unavailable (the mapping's reference data): nothing was sent and no intent was written.
+        It counts as an attempt of the claim's version (afresh for a new version), like a send
+        that definitely did not take effect (:meth:`retry_later`): the record is due again after
+        ``retry``'s delay or, once ``retry`` is exhausted, ``dead`` with a dead letter, in the
+        same transaction. A ``failed`` or ``done`` record claimed for a new version becomes
+        ``pending`` with that version; a ``done`` one keeps its ``remote_ref``, so its next
+        send is an update.
+
+        Args:
+            claim: the claim on the record.
+            error: why the attempt could not start.
+            retry: the flow's retry schedule.
+            payload: the dead letter's payload, should the record go ``dead``.
+
+        Raises:
+            LeaseLostError: if the claim no longer holds the lease.
+            InvalidTransitionError: if the record is ``submitting`` (reconcile it first) or
+                ``dead``.
+        """
+        now = self._now()
+        with self._transaction() as connection:
+            record = records.fenced(connection, claim)
+            record = records.postpone(record, claim.content_hash, error, retry, now)
+            records.write(connection, [record])
+            if record.state is RecordState.DEAD:
+                _dead_letter(connection, record, payload, error, now)
             return record
 
     def release(self, claim: Claim) -> RecordSnapshot:
@@ -1248,6 +1275,21 @@ def _id(value: int | None) -> int:
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
+
+
+def _dead_letter(
+    connection: Connection, record: RecordSnapshot, payload: JsonValue, error: str, now: datetime
+) -> None:
+    connection.execute(
+        insert(_table(DeadLetterRow)),
+        {
+            "flow": record.flow,
+            "key": record.key,
+            "payload": payload,
+            "error": error,
+            "created_at": now,
+        },
+    )
 
 
 def _audit(

@@ -16,6 +16,7 @@ from connector.store import (
     InvalidTransitionError,
     LeaseLostError,
     RecordState,
+    RetryPolicy,
     SubmissionRefusedError,
 )
 
@@ -225,6 +226,116 @@ def test_mark_dead_writes_the_dead_letter_with_the_record(store: CheckpointStore
     assert record.state is RecordState.DEAD
     [letter] = store.dead_letters("orders")
     assert (letter.key, letter.payload, letter.error) == ("PO-1", payload, "503 after 8 attempts")
+
+
+def claimed(
+    store: CheckpointStore,
+    content: str = "c1",
+    change_policy: ChangePolicy = ChangePolicy.WARN,
+) -> Claim:
+    claim = store.claim("orders", "PO-1", content, "a", LEASE, change_policy=change_policy)
+    assert claim is not None
+    return claim
+
+
+RETRY = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=30))
+
+
+def test_postponed_record_is_pending_with_the_attempt_counted_and_no_intent(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    record = store.postpone(claimed(store), "countries unavailable: 503", RETRY, {})
+
+    assert record.state is RecordState.PENDING
+    assert (record.attempts, record.intent_hash, record.lease_owner) == (1, None, None)
+    assert record.next_attempt_at == clock() + timedelta(seconds=30)
+    assert record.last_error == "countries unavailable: 503"
+    with pytest.raises(SubmissionRefusedError) as refused:
+        store.claim("orders", "PO-1", "c1", "a", LEASE)
+    assert refused.value.decision.action is Action.WAIT
+    clock.advance(30)
+    again = store.postpone(claimed(store), "countries unavailable: 503", RETRY, {})
+    assert again.attempts == 2
+    assert again.next_attempt_at == clock() + timedelta(seconds=60)
+    assert store.dead_letters("orders") == []
+
+
+def test_postponement_that_uses_up_the_attempts_makes_the_record_dead_with_a_dead_letter(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    payload = {"customer_order": "PO-1"}
+    for _ in range(RETRY.max_attempts - 1):
+        store.postpone(claimed(store), "503", RETRY, payload)
+        clock.advance(3600)
+
+    record = store.postpone(claimed(store), "countries unavailable: 503", RETRY, payload)
+
+    assert (record.state, record.attempts, record.next_attempt_at) == (
+        RecordState.DEAD,
+        RETRY.max_attempts,
+        None,
+    )
+    [letter] = store.dead_letters("orders")
+    assert (letter.payload, letter.error) == (payload, "countries unavailable: 503")
+
+
+def test_postponed_new_version_of_a_rejected_record_is_pending_with_attempts_counted_afresh(
+    store: CheckpointStore,
+) -> None:
+    store.reject(submit(store), "422")
+    claim = claimed(store, "c2")
+    assert claim.action is Action.RETRY_FAILED
+
+    record = store.postpone(claim, "503", RETRY, {})
+
+    assert (record.state, record.content_hash, record.attempts) == (RecordState.PENDING, "c2", 1)
+
+
+def test_postponed_new_version_of_a_rejected_record_goes_dead_at_once_with_one_attempt_allowed(
+    store: CheckpointStore,
+) -> None:
+    store.reject(submit(store), "422")
+
+    record = store.postpone(claimed(store, "c2"), "503", RetryPolicy(max_attempts=1), {})
+
+    assert (record.state, record.content_hash) == (RecordState.DEAD, "c2")
+    assert len(store.dead_letters("orders")) == 1
+
+
+def test_postponed_update_of_a_done_record_stays_an_update_of_its_document(
+    store: CheckpointStore,
+) -> None:
+    store.complete(submit(store), "AHEAD-1")
+    claim = claimed(store, "c2", ChangePolicy.UPDATE)
+    assert claim.action is Action.CHANGED_AFTER_DONE
+
+    record = store.postpone(claim, "503", RETRY, {})
+
+    assert (record.state, record.content_hash, record.remote_ref) == (
+        RecordState.PENDING,
+        "c2",
+        "AHEAD-1",
+    )
+
+
+def test_postponing_a_record_whose_send_is_in_doubt_is_refused(store: CheckpointStore) -> None:
+    with pytest.raises(InvalidTransitionError):
+        store.postpone(submit(store), "503", RETRY, {})
+
+
+def test_postponing_under_a_lost_lease_changes_nothing(
+    store: CheckpointStore, clock: FakeClock
+) -> None:
+    claim = claimed(store)
+    clock.advance(LEASE + 1)
+    assert store.claim("orders", "PO-1", "c1", "b", LEASE) is not None
+
+    with pytest.raises(LeaseLostError):
+        store.postpone(claim, "503", RETRY, {})
+
+    record = store.get("orders", "PO-1")
+    assert record is not None
+    assert (record.lease_owner, record.attempts) == ("b", 0)
 
 
 def test_outcome_written_twice_is_refused_the_second_time(store: CheckpointStore) -> None:
