@@ -17,7 +17,12 @@ flow's change policy and is never created twice.
 """
 
 from connector.engine.flow import Flow, FlowPolicy
-from connector.engine.mapping import Mapping, MappingError, PassThroughMapping
+from connector.engine.mapping import (
+    Mapping,
+    MappingError,
+    MappingUnavailableError,
+    PassThroughMapping,
+)
 from connector.engine.observer import EngineObserver, Step
 from connector.engine.report import Outcome, ProgressEvent, RecordCounts, RunReport
 from connector.engine.runner import Engine
@@ -29,6 +34,7 @@ __all__ = [
     "FlowPolicy",
     "Mapping",
     "MappingError",
+    "MappingUnavailableError",
     "Outcome",
     "PassThroughMapping",
     "ProgressEvent",

@@ -30,7 +30,7 @@ from adapters.base import (
 )
 from connector.engine.flow import Flow
 from connector.engine.leases import LeaseKeeper
-from connector.engine.mapping import MappingError
+from connector.engine.mapping import MappingError, MappingUnavailableError
 from connector.engine.observer import EngineObserver, Step
 from connector.engine.report import Outcome
 from connector.store import (
@@ -43,6 +43,7 @@ from connector.store import (
     JsonValue,
     LeaseLostError,
     RecordSnapshot,
+    RecordState,
     StoreError,
     Submission,
     SubmissionRefusedError,
@@ -53,6 +54,7 @@ __all__ = [
     "Mapped",
     "Result",
     "Sent",
+    "Unavailable",
     "Unmappable",
     "describe_exception",
     "effective_change_policy",
@@ -97,6 +99,18 @@ class Unmappable:
 
     Attributes:
         detail: the mapping's complaint, or the exception it raised.
+    """
+
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """Why a record could not be mapped now (the mapping raised
+    :class:`~connector.engine.mapping.MappingUnavailableError`): it is tried again later.
+
+    Attributes:
+        detail: what the mapping could not have.
     """
 
     detail: str
@@ -226,17 +240,21 @@ class Delivery:
         mapped = self.map(record)
         if isinstance(mapped, Unmappable):
             return self.unmappable(record, mapped.detail)
+        if isinstance(mapped, Unavailable):
+            return self.postpone(record, mapped.detail)
         [claimed] = self.begin_sends([mapped])
         if isinstance(claimed, Decision):
             return self.not_claimed(record, claimed)
         return self._written(self.send(claimed, record, mapped.document))
 
-    def map(self, record: Record) -> Mapped | Unmappable:
+    def map(self, record: Record) -> Mapped | Unmappable | Unavailable:
         """Map ``record`` to its document; an adapter's failure is the record's, not the run's."""
         try:
             return Mapped(record, self._flow.mapping.map(record))
         except MappingError as error:
             return Unmappable(error.detail)
+        except MappingUnavailableError as error:
+            return Unavailable(error.detail)
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001 - an adapter's bug fails its record only
@@ -366,6 +384,18 @@ class Delivery:
             return Result(Outcome.FAILED, message, error=message)
         return self._reject(claim, message)
 
+    def postpone(self, record: Record, detail: str) -> Result:
+        """Claim a record whose mapping could not run now and schedule its next attempt (or
+        reconcile it first, if an earlier send of it is in doubt). Nothing is sent and no
+        intent is written; the source record is saved with the claim, for the retry."""
+        claim = self._claim(record)
+        if isinstance(claim, Result):
+            return claim
+        if claim.action is Action.RECONCILE:
+            self._keeper.hold(claim)
+            return self._reconcile(claim, record)
+        return self._postpone(claim, record, detail)
+
     # -- due work claimed from the store ------------------------------------------------------
 
     def resume(self, claim: Claim, record: Record) -> Result:
@@ -392,6 +422,8 @@ class Delivery:
         mapped = self.map(record)
         if isinstance(mapped, Unmappable):
             return self._reject(claim, f"cannot be mapped: {mapped.detail}")
+        if isinstance(mapped, Unavailable):
+            return self._postpone(claim, record, mapped.detail)
         try:
             started = self._store.start_attempt(claim, content_hash(mapped.document))
         except LeaseLostError as lost:
@@ -522,6 +554,27 @@ class Delivery:
             lambda: self._store.retry_later(claim, detail, due),
             Result(Outcome.RETRYING, f"{detail}; attempt {attempts + 1} due at {due:%H:%M:%S}"),
         )
+
+    def _postpone(self, claim: Claim, record: Record, detail: str) -> Result:
+        # Counted as an attempt, like an unavailable sink. The store counts it and applies the
+        # retry schedule in one transaction, so that a new version of a failed or done record
+        # with no attempt left goes dead without being pending in between.
+        message = f"the mapping could not run now: {detail}"
+        payload = json_payload(record.payload)
+        try:
+            postponed = self._store.postpone(claim, message, self._retry, payload)
+        except LeaseLostError as lost:
+            return self._lost(claim, lost)
+        finally:
+            self._keeper.drop(claim.key)
+        self._observer.step(Step.OUTCOME_WRITTEN, claim.key)
+        attempts = postponed.attempts
+        if postponed.state is RecordState.DEAD:
+            given_up = f"gave up after {attempts} attempts; last error: {message}"
+            return Result(Outcome.DEAD, given_up, error=given_up)
+        due = postponed.next_attempt_at
+        assert due is not None
+        return Result(Outcome.RETRYING, f"{message}; attempt {attempts + 1} due at {due:%H:%M:%S}")
 
     def _dead(self, claim: Claim, record: Record, message: str) -> Result:
         payload = json_payload(record.payload)

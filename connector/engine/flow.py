@@ -21,9 +21,10 @@ class FlowPolicy:
             (``WARN``) or update the remote document (``UPDATE``, where the sink can). Never a
             second create.
         concurrency: sink calls in flight at once, at least 1.
-        max_attempts: sends of one version of a record that definitely failed before it goes
-            ``dead`` (a dead letter for an operator). An unknown outcome never makes a record
-            dead by itself: it is reconciled first.
+        max_attempts: attempts of one version of a record that definitely did not take
+            effect (a send that definitely failed, or a mapping that could not run now) before
+            it goes ``dead`` (a dead letter for an operator). An unknown outcome never makes a
+            record dead by itself: it is reconciled first.
         lease_seconds: how long a claim on a record lasts unless renewed. The engine renews
             claims of long sends; it must be much longer than a sink call's timeout, or another
             process could take the record over while its request is still on the wire.

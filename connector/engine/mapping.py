@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from adapters.base import Record
 
-__all__ = ["Mapping", "MappingError", "PassThroughMapping"]
+__all__ = ["Mapping", "MappingError", "MappingUnavailableError", "PassThroughMapping"]
 
 
 class MappingError(Exception):
@@ -21,6 +21,24 @@ class MappingError(Exception):
 
     Attributes:
         detail: what is wrong, naming the field and what was expected; shown to operators.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class MappingUnavailableError(Exception):
+    """The mapping could not run now: a service it needs is unavailable.
+
+    Not the record's fault, and not a rejection: the engine treats it like a sink's temporary
+    failure. Nothing is sent and no intent is written; the record stays ``pending``, due again
+    after the flow's backoff, and goes ``dead`` when ``max_attempts`` run out. The source is not
+    acknowledged. A mapping raises it for failures that may go away by themselves (no answer,
+    a server error, a rate limit), never for a problem of the record or of the configuration.
+
+    Attributes:
+        detail: what could not be had and why; shown to operators.
     """
 
     def __init__(self, detail: str) -> None:
@@ -39,6 +57,7 @@ class Mapping(Protocol):
 
         Raises:
             MappingError: the record cannot be mapped.
+            MappingUnavailableError: the record cannot be mapped now; try again later.
         """
         ...
 

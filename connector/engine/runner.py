@@ -43,13 +43,14 @@ from connector.engine.delivery import (
     Mapped,
     Result,
     Sent,
+    Unavailable,
     Unmappable,
     describe_exception,
     effective_change_policy,
 )
 from connector.engine.flow import Flow
 from connector.engine.leases import LeaseKeeper
-from connector.engine.mapping import MappingError
+from connector.engine.mapping import MappingError, MappingUnavailableError
 from connector.engine.observer import EngineObserver, Step
 from connector.engine.report import (
     FINAL_OUTCOMES,
@@ -491,6 +492,8 @@ class _Run:
             outcome = self._delivery.map(task.record)
             if isinstance(outcome, Unmappable):
                 self._submit(task, partial(self._delivery.unmappable, task.record, outcome.detail))
+            elif isinstance(outcome, Unavailable):
+                self._submit(task, partial(self._delivery.postpone, task.record, outcome.detail))
             else:
                 mapped.append((task, outcome))
         self._write(mapped)
@@ -703,6 +706,9 @@ class _DryRun:
         except MappingError as error:
             message = f"cannot be mapped: {error.detail}"
             return Result(Outcome.FAILED, message, error=message)
+        except MappingUnavailableError as error:
+            message = f"the mapping could not run now: {error.detail}; a run would try it later"
+            return Result(Outcome.RETRYING, message, warning=message)
         except Exception as error:  # noqa: BLE001 - an adapter's bug fails its record only
             message = f"the mapping failed: {describe_exception(error)}"
             return Result(Outcome.FAILED, message, error=message)

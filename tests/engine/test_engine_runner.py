@@ -31,6 +31,7 @@ def test_the_package_exports_exactly_its_public_names() -> None:
         "FlowPolicy",
         "Mapping",
         "MappingError",
+        "MappingUnavailableError",
         "Outcome",
         "PassThroughMapping",
         "ProgressEvent",
