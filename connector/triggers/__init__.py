@@ -7,10 +7,10 @@ one run per flow at a time, with requests that arrive during a run folded into o
 composes all of them for a deployment (``ahead-connector run``).
 """
 
+from connector.background_server import BackgroundServer
 from connector.triggers.base import Admission, Trigger
 from connector.triggers.runner import FlowRunner, RunFlow
 from connector.triggers.scheduler import FlowScheduler
-from connector.triggers.server import BackgroundServer
 from connector.triggers.service import TriggerOptions, TriggerService
 from connector.triggers.signals import StopSignals
 from connector.triggers.watcher import InboxWatcher

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from connector.background_server import BackgroundServer
 from connector.config import Deployment
 from connector.engine import RunReport
 from connector.triggers.runner import FlowRunner
 from connector.triggers.scheduler import DEFAULT_MISFIRE_GRACE_SECONDS, FlowScheduler
-from connector.triggers.server import BackgroundServer
 from connector.triggers.watcher import (
     DEFAULT_RESCAN_SECONDS,
     DEFAULT_SETTLE_SECONDS,
@@ -134,7 +134,12 @@ class TriggerService:
                 tolerance_seconds=webhooks.tolerance_seconds,
             )
             self._server = BackgroundServer(
-                self.receiver.app, webhooks.host, webhooks.port, name="webhook"
+                self.receiver.app,
+                webhooks.host,
+                webhooks.port,
+                name="webhook",
+                # Deliveries in flight get this long to finish when the service stops.
+                graceful_shutdown_seconds=5,
             )
             for event, names in routes.items():
                 if not names:
@@ -154,7 +159,7 @@ class TriggerService:
         """The URL AHEAD posts webhooks to while serving; ``None`` otherwise."""
         if self._server is None or self.receiver is None or not self._server.serving:
             return None
-        return self._server.url + self.receiver.path
+        return self._server.base_url + self.receiver.path
 
     def start(self) -> None:
         """Start every trigger; inboxes first, so a folder that is missing fails early.

@@ -166,7 +166,7 @@ class WebhookReceiver:
     """Checks AHEAD's webhook deliveries and asks the flows they concern to run.
 
     :attr:`app` is the ASGI application to serve (see
-    :class:`~connector.triggers.server.BackgroundServer`); :meth:`handle` is the same logic
+    :class:`~connector.background_server.BackgroundServer`); :meth:`handle` is the same logic
     without HTTP.
 
     Args:

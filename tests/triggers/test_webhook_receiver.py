@@ -73,7 +73,7 @@ def receiving(trigger: RecordingTrigger) -> Iterator[Receiving]:
     )
     with (
         BackgroundServer(receiver.app, "127.0.0.1", 0, name="webhooks") as server,
-        httpx.Client(base_url=server.url) as client,
+        httpx.Client(base_url=server.base_url) as client,
     ):
         yield Receiving(trigger, client)
 

@@ -64,7 +64,7 @@ def test_an_order_shipped_in_the_sandbox_runs_the_shipments_flow_at_once() -> No
         subscribed = client.post(
             "/v2/webhooks",
             json={
-                "url": webhooks.url + receiver.path,
+                "url": webhooks.base_url + receiver.path,
                 "events": ["order.shipped", "order.invoiced"],
                 "secret": SECRET,
             },
