@@ -21,6 +21,7 @@ import pydantic
 from pydantic import Field
 
 from adapters.ahead.listing import describe_invalid
+from adapters.ahead.outcomes import submission_failure
 from adapters.ahead.rma_reference import rma_reference, with_reference
 from adapters.ahead.sink import AHEAD_SERVICE
 from adapters.base import (
@@ -28,23 +29,12 @@ from adapters.base import (
     AdapterSettings,
     Record,
     Sink,
-    SinkError,
-    SinkOutcomeUnknownError,
     SinkRejectedError,
     SinkUnavailableError,
     UpdateNotSupportedError,
 )
 from adapters.registry import AdapterSettingsError, SettingsProblem
-from connector.api import (
-    AheadClient,
-    AheadError,
-    ApiError,
-    AuthError,
-    ConfigurationError,
-    NotFoundError,
-    RateLimitedError,
-    TransportError,
-)
+from connector.api import AheadClient, AheadError
 from connector.api.models import Rma, RmaCreate
 
 logger = logging.getLogger(__name__)
@@ -126,7 +116,7 @@ class AheadRmaSink(Sink):
         try:
             created = self.client.create_rma(marked)
         except AheadError as exc:
-            raise rma_request_failure(exc) from exc
+            raise submission_failure(exc, "RMA") from exc
         return str(created.id)
 
     def lookup(self, record: Record) -> str | None:
@@ -190,28 +180,3 @@ class AheadRmaSink(Sink):
                 "a reference ending with ':<manufacturer serial>'"
             )
         return reference, serial
-
-
-def rma_request_failure(error: AheadError) -> SinkError:
-    """The sink outcome of an RMA request that raised ``error``.
-
-    Failures the request provably did not apply are *unavailable* when they are not the
-    document's fault (credentials, no connection, a 429, a missing endpoint) and *rejected*
-    when they are (any other 4xx); anything else (a lost answer, a 5xx) is *unknown*.
-    """
-    if isinstance(error, AuthError):
-        return SinkUnavailableError(f"AHEAD refused the credentials; no RMA was requested: {error}")
-    if isinstance(error, ConfigurationError | TransportError | RateLimitedError):
-        return SinkUnavailableError(f"no RMA was requested: {error}")
-    if isinstance(error, NotFoundError) and not error.errors:
-        return SinkUnavailableError(
-            f"the AHEAD RMA endpoint was not found ({error}); check the AHEAD base URL"
-        )
-    if isinstance(error, ApiError) and 400 <= error.status_code < 500:
-        fields = "; ".join(
-            f"{item.field}: {item.message}" if item.field else item.message for item in error.errors
-        )
-        return SinkRejectedError(f"AHEAD rejected the RMA ({error.status_code}): {fields or error}")
-    return SinkOutcomeUnknownError(
-        f"{error}; the RMA may exist now: look the record up before sending it again"
-    )

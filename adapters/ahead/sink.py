@@ -111,7 +111,7 @@ class AheadOrderSink(Sink):
         try:
             created = self.client.submit_order(order)
         except AheadError as exc:
-            raise submission_failure(exc) from exc
+            raise submission_failure(exc, "order") from exc
         return str(created.id)
 
     def lookup(self, record: Record) -> str | None:

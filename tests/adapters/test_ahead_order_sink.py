@@ -227,6 +227,6 @@ def test_sink_without_an_ahead_client_is_a_settings_error(tmp_path: Path) -> Non
 def test_client_errors_a_sandbox_cannot_cause_map_to_safe_outcomes(
     error: AheadError, outcome: type[SinkError], words: str
 ) -> None:
-    mapped = submission_failure(error)
+    mapped = submission_failure(error, "order")
     assert type(mapped) is outcome
     assert words in mapped.detail

@@ -21,8 +21,9 @@ from adapters.base import (
     SinkUnavailableError,
 )
 from adapters.contract import SecondWrite, SinkContract, SinkHarness
-from connector.api import AheadClient, RetryPolicy
+from connector.api import AheadClient, HmacAuth, RetryPolicy
 from connector.sandbox import FaultRule, SandboxServer
+from connector.sandbox.config import DEFAULT_HMAC_TOKEN
 from connector.sandbox.store import Table
 
 RMAS_PATH = "/v2/rmas"
@@ -173,3 +174,29 @@ def test_unreachable_ahead_makes_the_lookup_unavailable(tmp_path: Path, serial: 
         sink = make_sink(unreachable, tmp_path)
         with pytest.raises(SinkUnavailableError, match=serial):
             sink.lookup(returned_unit(serial)[0])
+
+
+def test_refused_credentials_make_the_sink_unavailable_and_request_no_rma(
+    server: SandboxServer, tmp_path: Path, serial: str
+) -> None:
+    with ahead_client(server, auth=HmacAuth(DEFAULT_HMAC_TOKEN, "not-the-secret")) as client:
+        sink = make_sink(client, tmp_path)
+        with pytest.raises(SinkUnavailableError) as refused:
+            sink.write(*returned_unit(serial))
+    assert refused.value.detail.startswith(
+        "AHEAD refused the credentials, so the RMA was not submitted: "
+    )
+    assert "fix the AHEAD credentials" in refused.value.detail
+    assert rmas_of(server, serial) == []
+
+
+def test_rate_limited_rma_request_is_unavailable_and_requests_nothing(
+    sink: AheadRmaSink, server: SandboxServer, serial: str
+) -> None:
+    server.sandbox.faults.set(
+        [FaultRule(method="POST", path=RMAS_PATH, rate_limit_rate=1.0, retry_after=0)]
+    )
+    with pytest.raises(SinkUnavailableError, match="AHEAD is limiting requests"):
+        sink.write(*returned_unit(serial))
+    server.sandbox.faults.set([])
+    assert rmas_of(server, serial) == []
