@@ -20,10 +20,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from connector.cli.errors import reported_errors
+from connector.api import AheadError
+from connector.cli.errors import ExitCode, fail, reported_errors
 from connector.cli.local_sandbox import local_sandbox
 from connector.cli.output import print_json, stderr_console, stdout_console
 from connector.config import ConfigError, ConfigProblem, load_deployment
+from connector.engine import MappingUnavailableError
 from connector.mapping import (
     MAPPINGS_FOLDER,
     AheadLookups,
@@ -112,6 +114,11 @@ def try_mapping(
             for issue in error.issues:
                 console.print(Text(f"  {issue.describe(relative_to)}"))
             raise typer.Exit(int(MappingExitCode.PROBLEMS)) from None
+        except MappingUnavailableError as error:
+            # Not the record's fault: AHEAD's failure is reported as every command reports it.
+            if isinstance(error.__cause__, AheadError):
+                raise error.__cause__ from None
+            fail(f"the mapping could not run: {error.detail}", code=ExitCode.API_ERROR)
     print_json(result.document)
     _print_warnings(result.warnings, relative_to)
 

@@ -6,6 +6,11 @@ method's name or carrier into its id, a customer SKU into the product code (the 
 loading each table once and keeping it until :meth:`AheadLookups.refresh` (the runtime
 refreshes at the start of every run), and :class:`InMemoryLookups` answers from tables given
 to it, for tests of mapping logic and for offline checks.
+
+When AHEAD cannot give a table now (:data:`UNAVAILABLE_ERRORS`), the lookup raises
+:class:`~connector.engine.mapping.MappingUnavailableError`: the record's mapping could not run,
+which is not the record's fault, and the engine tries it again later. Nothing is kept of a
+table that failed to load, so the next lookup asks AHEAD again.
 """
 
 from __future__ import annotations
@@ -20,11 +25,20 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from connector.api import AheadClient
+from connector.api import AheadClient, RateLimitedError, ServerError, TransportError
 from connector.api.endpoints import MAX_PAGE_SIZE
 from connector.api.models import Country, CustomerCatalogItem, Item, ShippingMethod
+from connector.engine.mapping import MappingUnavailableError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (TransportError, ServerError, RateLimitedError)
+"""The AHEAD client's failures, after its own retries, that make a table unavailable *now*: no
+answer (connection refused, reset, timed out), a server error (5xx) and a rate limit (429).
+They may go away by themselves, so the record is tried again later. Every other failure stays
+the record's failure, for a person to look at: credentials refused (401, 403), an endpoint not
+found (404, a wrong base URL), another 4xx, an answer the client cannot read, a client that is
+not set up."""
 
 
 class LookupFailedError(Exception):
@@ -43,7 +57,9 @@ class LookupFailedError(Exception):
 
 class Lookups(Protocol):
     """The reference data lookups a mapping may use. Every method raises
-    :class:`LookupFailedError` when the value has no single match."""
+    :class:`LookupFailedError` when the value has no single match, and may raise
+    :class:`~connector.engine.mapping.MappingUnavailableError` when the reference data cannot
+    be had now."""
 
     def country_iso(self, name_or_code: str) -> str:
         """The ISO 3166-1 alpha-2 code of a country given by code or by name."""
@@ -216,8 +232,10 @@ class AheadLookups:
     """Lookups answered from the AHEAD API.
 
     Each table (countries, shipping methods, customer catalog items, items) is loaded on first
-    use, once, and kept until :meth:`refresh`. Safe to share between threads: a table is
-    loaded by one of them while the others wait.
+    use, once, and kept until :meth:`refresh`. A table that cannot be loaded now raises
+    :class:`~connector.engine.mapping.MappingUnavailableError` (see :data:`UNAVAILABLE_ERRORS`)
+    and is not kept, so the next lookup loads it again. Safe to share between threads: a table
+    is loaded by one of them while the others wait.
 
     Args:
         client: the AHEAD client; not closed by this object.
@@ -252,7 +270,13 @@ class AheadLookups:
         with self._lock:
             tables = self._tables.get(table)
             if tables is None:
-                tables = self._tables[table] = self._load_table(table)
+                try:
+                    tables = self._load_table(table)
+                except UNAVAILABLE_ERRORS as error:
+                    raise MappingUnavailableError(
+                        f"AHEAD's {table.value} could not be loaded: {error}"
+                    ) from error
+                self._tables[table] = tables
             return tables
 
     def _load_table(self, table: _Table) -> ReferenceTables:
