@@ -23,8 +23,9 @@ from adapters.ahead.listing import AheadSourceError
 from adapters.ahead.reading import AheadSourceSettings
 from adapters.ahead.rma_sink import AheadRmaSink, AheadRmaSinkSettings
 from adapters.ahead.rma_status import AheadRmaStatusSource, AheadRmaStatusSourceSettings
+from adapters.ahead.service import AHEAD_SERVICE
 from adapters.ahead.shipments import AheadShippedOrderSource
-from adapters.ahead.sink import AHEAD_SERVICE, AheadOrderSink, AheadOrderSinkSettings
+from adapters.ahead.sink import AheadOrderSink, AheadOrderSinkSettings
 
 __all__ = [
     "AHEAD_SERVICE",

@@ -26,9 +26,8 @@ from pydantic import Field
 
 from adapters.ahead.listing import AheadSourceError, ListReader, Unreadable
 from adapters.ahead.positions import ListPosition
-from adapters.ahead.sink import AHEAD_SERVICE
+from adapters.ahead.service import ahead_client_of
 from adapters.base import AdapterContext, AdapterSettings, Record, Source
-from adapters.registry import AdapterSettingsError, SettingsProblem
 from connector.api import AheadClient, AheadError, NotFoundError
 from connector.api.endpoints import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from connector.api.models import CustomerCatalogItem, Inventory, Item
@@ -79,20 +78,9 @@ class AheadInventorySource(Source):
             )
         super().__init__(settings, context)
         self.options = settings
-        client = context.services.get(AHEAD_SERVICE)
-        if not isinstance(client, AheadClient):
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem(
-                    None,
-                    f"needs the AHEAD client as services[{AHEAD_SERVICE!r}], found "
-                    f"{type(client).__name__}; configure the deployment's AHEAD connection",
-                ),
-            )
-        self.client = client
+        self.client = ahead_client_of(context, type(self))
         self._reader = ListReader(
-            client, _INVENTORIES, Inventory, settings.page_size, "inventory figures"
+            self.client, _INVENTORIES, Inventory, settings.page_size, "inventory figures"
         )
         self._quarantined: dict[str, str] = {}
 

@@ -24,10 +24,8 @@ from pydantic import AwareDatetime, Field
 
 from adapters.ahead.listing import AheadSourceError, Listed, ListReader, ModelT
 from adapters.ahead.positions import CursorError, ListOrderError, ListPosition, SettledPrefix
-from adapters.ahead.sink import AHEAD_SERVICE
+from adapters.ahead.service import ahead_client_of
 from adapters.base import AdapterContext, AdapterSettings, Record, Source
-from adapters.registry import AdapterSettingsError, SettingsProblem
-from connector.api import AheadClient
 from connector.api.endpoints import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 logger = logging.getLogger(__name__)
@@ -104,20 +102,9 @@ class AheadListSource(Source, ABC, Generic[ModelT]):
             raise TypeError(f"{type(self).__name__} takes AheadSourceSettings, not {settings!r}")
         super().__init__(settings, context)
         self.options = settings
-        client = context.services.get(AHEAD_SERVICE)
-        if not isinstance(client, AheadClient):
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem(
-                    None,
-                    f"needs the AHEAD client as services[{AHEAD_SERVICE!r}], found "
-                    f"{type(client).__name__}; configure the deployment's AHEAD connection",
-                ),
-            )
-        self.client = client
+        self.client = ahead_client_of(context, type(self))
         self._reader: ListReader[ModelT] = ListReader(
-            client, self.resource, self.model, settings.page_size, self.what
+            self.client, self.resource, self.model, settings.page_size, self.what
         )
         self._quarantined: dict[str, str] = {}
 

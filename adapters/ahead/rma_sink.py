@@ -23,7 +23,7 @@ from pydantic import Field
 from adapters.ahead.listing import describe_invalid
 from adapters.ahead.outcomes import submission_failure
 from adapters.ahead.rma_reference import rma_reference, with_reference
-from adapters.ahead.sink import AHEAD_SERVICE
+from adapters.ahead.service import ahead_client_of
 from adapters.base import (
     AdapterContext,
     AdapterSettings,
@@ -33,8 +33,7 @@ from adapters.base import (
     SinkUnavailableError,
     UpdateNotSupportedError,
 )
-from adapters.registry import AdapterSettingsError, SettingsProblem
-from connector.api import AheadClient, AheadError
+from connector.api import AheadError
 from connector.api.models import Rma, RmaCreate
 
 logger = logging.getLogger(__name__)
@@ -76,18 +75,7 @@ class AheadRmaSink(Sink):
             raise TypeError(f"AheadRmaSink takes AheadRmaSinkSettings, not {settings!r}")
         super().__init__(settings, context)
         self.options = settings
-        client = context.services.get(AHEAD_SERVICE)
-        if not isinstance(client, AheadClient):
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem(
-                    None,
-                    f"needs the AHEAD client as services[{AHEAD_SERVICE!r}], found "
-                    f"{type(client).__name__}; configure the deployment's AHEAD connection",
-                ),
-            )
-        self.client = client
+        self.client = ahead_client_of(context, type(self))
 
     def write(self, record: Record, document: Mapping[str, Any]) -> str:
         """Request ``document`` as a new RMA, its problem ending with the reference line.

@@ -34,10 +34,9 @@ from pydantic import Field
 from adapters.ahead.listing import AheadSourceError, Listed, ListReader, Unreadable
 from adapters.ahead.positions import CursorError, ListOrderError, ListPosition, SettledPrefix
 from adapters.ahead.rma_reference import rma_reference
-from adapters.ahead.sink import AHEAD_SERVICE
+from adapters.ahead.service import ahead_client_of
 from adapters.base import AdapterContext, AdapterSettings, Record, Source
-from adapters.registry import AdapterSettingsError, SettingsProblem
-from connector.api import AheadClient, AheadError
+from connector.api import AheadError
 from connector.api.endpoints import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from connector.api.models import Rma
 
@@ -101,19 +100,8 @@ class AheadRmaStatusSource(Source):
             )
         super().__init__(settings, context)
         self.options = settings
-        client = context.services.get(AHEAD_SERVICE)
-        if not isinstance(client, AheadClient):
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem(
-                    None,
-                    f"needs the AHEAD client as services[{AHEAD_SERVICE!r}], found "
-                    f"{type(client).__name__}; configure the deployment's AHEAD connection",
-                ),
-            )
-        self.client = client
-        self._reader = ListReader(client, _RMAS, Rma, settings.page_size, "RMAs")
+        self.client = ahead_client_of(context, type(self))
+        self._reader = ListReader(self.client, _RMAS, Rma, settings.page_size, "RMAs")
         self._quarantined: dict[str, str] = {}
 
     @property

@@ -10,6 +10,7 @@ import pydantic
 from pydantic import Field
 
 from adapters.ahead.outcomes import submission_failure
+from adapters.ahead.service import ahead_client_of
 from adapters.base import (
     AdapterContext,
     AdapterSettings,
@@ -19,14 +20,10 @@ from adapters.base import (
     SinkUnavailableError,
     UpdateNotSupportedError,
 )
-from adapters.registry import AdapterSettingsError, SettingsProblem
-from connector.api import AheadClient, AheadError
+from connector.api import AheadError
 from connector.api.models import OrderSubmission
 
 logger = logging.getLogger(__name__)
-
-#: The name under which the engine puts the AHEAD client into ``AdapterContext.services``.
-AHEAD_SERVICE = "ahead"
 
 
 class AheadOrderSinkSettings(AdapterSettings):
@@ -69,18 +66,7 @@ class AheadOrderSink(Sink):
             raise TypeError(f"AheadOrderSink takes AheadOrderSinkSettings, not {settings!r}")
         super().__init__(settings, context)
         self.options = settings
-        client = context.services.get(AHEAD_SERVICE)
-        if not isinstance(client, AheadClient):
-            raise AdapterSettingsError.for_adapter(
-                context,
-                type(self),
-                SettingsProblem(
-                    None,
-                    f"needs the AHEAD client as services[{AHEAD_SERVICE!r}], found "
-                    f"{type(client).__name__}; configure the deployment's AHEAD connection",
-                ),
-            )
-        self.client = client
+        self.client = ahead_client_of(context, type(self))
 
     def write(self, record: Record, document: Mapping[str, Any]) -> str:
         """Submit ``document`` as a new order; the reference is the order's id.
