@@ -181,7 +181,8 @@ class ODataClient:
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> Self:
-        """A client for ``service`` on the system ``settings`` describe."""
+        """A client for ``service`` on the system ``settings`` describe; ``retry`` replaces
+        the policy made from ``settings.max_attempts``."""
         return cls(
             settings.service_url(service),
             auth=build_auth(settings.auth),
@@ -189,7 +190,7 @@ class ODataClient:
             language=settings.language,
             transport=transport,
             timeout=settings.timeout_seconds,
-            retry=retry,
+            retry=retry or RetryPolicy(max_attempts=settings.max_attempts),
             page_size=settings.page_size,
         )
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from adapters.sap.services import SapService
+from connector.api.retry import RetryPolicy
 from connector.config import Secret
 
 __all__ = ["SapBasicAuth", "SapClientCredentials", "SapConnectionSettings"]
@@ -69,6 +70,8 @@ class SapConnectionSettings(BaseModel):
         language: the logon language (``sap-language``) for SAP's messages, e.g. ``EN``.
         auth: Basic auth or OAuth client credentials.
         timeout_seconds: how long to wait for an answer.
+        max_attempts: attempts per request in all, the first included (``1``: no retries);
+            only requests that are safe to repeat are repeated (see ``adapters.sap.odata``).
         page_size: entities asked for per request (``$top``).
     """
 
@@ -79,6 +82,7 @@ class SapConnectionSettings(BaseModel):
     language: str | None = Field(default=None, min_length=1, max_length=2)
     auth: Annotated[SapBasicAuth | SapClientCredentials, Field(discriminator="kind")]
     timeout_seconds: float = Field(default=30.0, gt=0)
+    max_attempts: int = Field(default=RetryPolicy.max_attempts, ge=1, le=20)
     page_size: int = Field(default=100, ge=1, le=5000)
 
     @field_validator("base_url")

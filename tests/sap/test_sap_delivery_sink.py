@@ -4,6 +4,7 @@ a lost answer reconciled; the sink contract."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -87,6 +88,22 @@ class DeliveryHarness(SinkHarness):
     def invalid_document(self, number: int) -> tuple[Record, Mapping[str, Any]]:
         record, document = _shipment(self._order(number), f"1Z{number:04d}X", 1)
         return record, {**document, "lines": []}
+
+    def make_unavailable_sink(self) -> SapDeliverySink:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        settings = SapDeliverySinkSettings.model_validate(
+            {
+                "connection": {
+                    "base_url": f"http://127.0.0.1:{closed_port}",
+                    "auth": {"kind": "basic", "user": BASIC[0], "password": SecretStr(BASIC[1])},
+                    "max_attempts": 1,
+                },
+                "key_prefix": "SAP-",
+            }
+        )
+        return SapDeliverySink(settings, AdapterContext("sap-deliveries", self.folder))
 
 
 class TestSapDeliverySinkContract(SinkContract):
