@@ -5,9 +5,10 @@ The document a flow gives the sink is its mapping's output (target ``sap.desadv`
 ``sap.invoic``, :mod:`adapters.sap.documents`): the *context* of a Jinja2 template, not XML.
 The sink checks it against its model, adds the control record's fields (the IDoc number from a
 counter in the store, sender and receiver from the settings, the time of writing), renders the
-template (``templates/sap/*.xml.j2``, a deployment's ``templates/`` first), and checks that
-the XML is well-formed and meets our structure definition before anything is written. A
-document that fails any step is rejected with every problem named; nothing is written.
+template (``sap/*.xml.j2``: a deployment's ``templates/`` first, then the stock ones in
+``connector/stock/templates/``), and checks that the XML is well-formed and meets our structure
+definition before anything is written. A document that fails any step is rejected with every
+problem named; nothing is written.
 
 Exactly once, with files (as the X12 outbox): a file's name follows from the record key, so a
 record has one file. The file is written under a hidden temporary name, then its name is

@@ -1,5 +1,5 @@
-"""Rendering IDoc XML from Jinja2 templates: stock ones in ``templates/``, overridden by a
-deployment's own ``templates/`` folder, file by file.
+"""Rendering IDoc XML from Jinja2 templates: stock ones (``connector/stock/templates/``, see
+:mod:`connector.stock`), overridden by a deployment's own ``templates/`` folder, file by file.
 
 Templates run in Jinja2's sandbox with autoescaping on (every value is escaped for XML, so a
 ``&`` or ``<`` in a customer's name cannot break the document) and ``StrictUndefined`` (a
@@ -19,16 +19,12 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from connector.stock import stock_templates_folder
+
 __all__ = ["TEMPLATES_FOLDER", "IdocTemplates", "TemplateError", "stock_templates_folder"]
 
-#: The folder of a deployment (and of the repository) that holds templates.
+#: The folder of a deployment that holds its templates.
 TEMPLATES_FOLDER = "templates"
-
-
-def stock_templates_folder() -> Path:
-    """The stock templates: ``templates/`` beside the ``adapters`` package, where it is in a
-    source checkout and an editable install (as the stock mappings are)."""
-    return Path(__file__).resolve().parents[2] / TEMPLATES_FOLDER
 
 
 class TemplateError(ValueError):

@@ -5,8 +5,8 @@ A mapping's name is its path under a mappings folder without ``.yaml``: the file
 the same name as a stock mapping replaces it; a file may also ``extends:`` the stock mapping of
 its own name to change only its parameters or some of its fields.
 
-The stock mappings are the ``mappings/`` folder next to the ``connector`` package, which is
-where it is in a source checkout and in an editable install.
+The stock mappings are package data, ``connector/stock/mappings/`` wherever the package is
+installed (a wheel, an editable install or a source checkout): see :mod:`connector.stock`.
 """
 
 from __future__ import annotations
@@ -19,17 +19,13 @@ from pathlib import Path, PurePosixPath
 from connector.mapping.definition import MappingDefinition
 from connector.mapping.loader import load_mapping
 from connector.mapping.targets import TargetRegistry
+from connector.stock import stock_mappings_folder as stock_mappings_folder
 
-#: The folder of a deployment (and of the repository) that holds mapping files.
+#: The folder of a deployment that holds its mapping files.
 MAPPINGS_FOLDER = "mappings"
 
 #: The suffix of a mapping file.
 MAPPING_SUFFIX = ".yaml"
-
-
-def stock_mappings_folder() -> Path:
-    """The folder of the stock mappings: ``mappings/`` beside the ``connector`` package."""
-    return Path(__file__).resolve().parents[2] / MAPPINGS_FOLDER
 
 
 class UnknownMappingError(LookupError):

@@ -51,10 +51,12 @@ def _map(library: MappingLibrary, name: str) -> dict[str, object]:
     return DeclarativeMapping(library.load(name), LOOKUPS).apply(purchase_order()).document
 
 
-def test_the_stock_mappings_are_the_repository_mappings_folder() -> None:
+def test_the_stock_mappings_are_the_package_data_of_connector_stock() -> None:
     library = MappingLibrary.for_deployment(None)
+    repository = Path(__file__).resolve().parents[2]
 
-    assert stock_mappings_folder() == Path(__file__).resolve().parents[2] / "mappings"
+    assert stock_mappings_folder().resolve() == repository / "connector" / "stock" / "mappings"
+    assert library.folders == (stock_mappings_folder().absolute(),)
     assert "x12/850-to-order" in library.names()
     assert library.load("x12/850-to-order").target.name == "ahead.order_submission"
 

@@ -16,6 +16,7 @@ from adapters.contract import SecondWrite, SinkContract, SinkHarness
 from adapters.registry import AdapterSettingsError
 from adapters.sap import SapIdocOutboxSettings, SapIdocOutboxSink
 from adapters.sap.idoc import IdocBasicType, read_idocs
+from adapters.sap.templates import stock_templates_folder
 from connector.store import CheckpointStore
 
 PARTIES = {
@@ -142,7 +143,7 @@ def test_a_deployment_template_overrides_the_stock_one_and_is_checked_before_wri
 ) -> None:
     override = tmp_path / "templates" / "sap" / "desadv-delvry07.xml.j2"
     override.parent.mkdir(parents=True)
-    stock = (Path(__file__).parents[2] / "templates/sap/desadv-delvry07.xml.j2").read_text()
+    stock = (stock_templates_folder() / "sap" / "desadv-delvry07.xml.j2").read_text()
     override.write_text(stock.replace("<LIFEX>", "<COLOUR>blue</COLOUR><LIFEX>"))
     sink = _sink(tmp_path, store)
 
