@@ -9,12 +9,7 @@ repository nor the editable install (``-S`` skips the ``.pth`` files that make i
 folder outside the repository, and resolves stock mappings and templates, with a deployment's
 own files overriding them.
 
-setuptools builds wheels only with the ``wheel`` package or from version 70.1 on; where the
-environment has neither (the ``python3 -m venv`` that ``run.py`` makes has setuptools 65.5 and no
-``wheel``, and the build cannot fetch one), the same setuptools commands a wheel build runs,
-``build_py`` (the packages and their package data) and ``egg_info`` (the metadata with the entry
-points, which :mod:`importlib.metadata` reads as it reads a ``.dist-info``; setuptools 65.5's
-``dist_info`` needs ``bdist_wheel`` too), write the wheel's contents into the target folder.
+The development tools include ``wheel`` and a setuptools recent enough to build it.
 """
 
 from __future__ import annotations
@@ -26,7 +21,6 @@ import site
 import subprocess
 import sys
 import zipfile
-from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -95,15 +89,6 @@ def _working_tree_copy(destination: Path) -> Path:
     return destination
 
 
-def _setuptools_builds_wheels() -> bool:
-    try:
-        metadata.version("wheel")
-    except metadata.PackageNotFoundError:
-        major, minor = (int(part) for part in metadata.version("setuptools").split(".")[:2])
-        return (major, minor) >= (70, 1)
-    return True
-
-
 def _run(command: list[str], cwd: Path) -> None:
     completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     assert completed.returncode == 0, f"{command}:\n{completed.stdout}\n{completed.stderr}"
@@ -116,24 +101,14 @@ def _build_and_install(source: Path, work: Path) -> tuple[set[str], Path]:
         the names of the files in the wheel, and the folder it is installed in.
     """
     target = work / "installed"
-    if _setuptools_builds_wheels():
-        dist = work / "dist"
-        pip = [sys.executable, "-m", "pip", "--quiet", "--no-input"]
-        offline = ["--no-deps", "--no-build-isolation", "--no-index"]
-        _run([*pip, "wheel", *offline, "--wheel-dir", str(dist), str(source)], work)
-        (wheel,) = dist.glob("ahead_connector-*.whl")
-        with zipfile.ZipFile(wheel) as archive:
-            names = {name for name in archive.namelist() if not name.endswith("/")}
-        _run(
-            [*pip, "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)], work
-        )
-        return names, target
-    setup = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
-    _run(
-        [*setup, "build_py", "--build-lib", str(target), "egg_info", "--egg-base", str(target)],
-        source,
-    )
-    names = {path.relative_to(target).as_posix() for path in target.rglob("*") if path.is_file()}
+    dist = work / "dist"
+    pip = [sys.executable, "-m", "pip", "--quiet", "--no-input"]
+    offline = ["--no-deps", "--no-build-isolation", "--no-index"]
+    _run([*pip, "wheel", *offline, "--wheel-dir", str(dist), str(source)], work)
+    (wheel,) = dist.glob("ahead_connector-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = {name for name in archive.namelist() if not name.endswith("/")}
+    _run([*pip, "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)], work)
     return names, target
 
 
