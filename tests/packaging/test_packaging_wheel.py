@@ -125,13 +125,23 @@ def _stock_files() -> set[str]:
 def test_the_wheel_ships_every_stock_file_and_the_installed_package_finds_them(
     tmp_path: Path,
 ) -> None:
-    names, target = _build_and_install(_working_tree_copy(tmp_path / "source"), tmp_path)
+    source = _working_tree_copy(tmp_path / "source")
+    names, target = _build_and_install(source, tmp_path)
 
     stock = _stock_files()
     assert {"connector/stock/mappings/x12/850-to-order.yaml"} < stock
     assert {"connector/stock/templates/sap/desadv-delvry07.xml.j2"} < stock
     assert "connector/stock/__init__.py" in names
     assert sorted(stock - names) == [], "stock files the wheel does not ship"
+    # Every other file of the packages too: maps, WSDLs, metadata, migrations, demo data.
+    package_files = {
+        path.relative_to(source).as_posix()
+        for package in ("connector", "adapters")
+        for path in (source / package).rglob("*")
+        if path.is_file()
+    }
+    assert "adapters/x12/maps/850.4010.xml" in package_files
+    assert sorted(package_files - names) == [], "package files the wheel does not ship"
     assert any(name.endswith("-info/entry_points.txt") for name in names)
     assert not (REPOSITORY / "build").exists()
 
