@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -22,22 +22,11 @@ from rich.text import Text
 
 from connector.api import AheadError
 from connector.cli.errors import ExitCode, fail, reported_errors
-from connector.cli.local_sandbox import local_sandbox
 from connector.cli.output import print_json, stderr_console, stdout_console
-from connector.config import ConfigError, ConfigProblem, load_deployment
-from connector.engine import MappingUnavailableError
-from connector.mapping import (
-    MAPPINGS_FOLDER,
-    AheadLookups,
-    DeclarativeMapping,
-    InvalidTargetError,
-    MappingDefinition,
-    MappingIssue,
-    MappingLibrary,
-    RecordMappingError,
-    UnknownMappingError,
-    check_deployment_mappings,
-)
+
+if TYPE_CHECKING:
+    from connector.config import ConfigProblem
+    from connector.mapping import AheadLookups, MappingDefinition, MappingIssue, MappingLibrary
 
 _DEPLOYMENT_VARIABLE = "AHEAD_CONNECTOR_DEPLOYMENT"
 
@@ -95,6 +84,9 @@ def try_mapping(
     Warnings (values cut to length) go to standard error. Exit codes: 0 mapped; 1 the record
     cannot be mapped or the mapping has problems; 2 no such mapping or input.
     """
+    from connector.engine import MappingUnavailableError
+    from connector.mapping import DeclarativeMapping, RecordMappingError
+
     payload = _read_record(input_file)
     library = _library(deployment)
     definition = _definition(library, mapping, deployment)
@@ -141,6 +133,8 @@ def check_mappings(
 
     Exit codes: 0 no problems; 1 problems (in a mapping or in the configuration).
     """
+    from connector.mapping import MAPPINGS_FOLDER, InvalidTargetError, check_deployment_mappings
+
     try:
         result = check_deployment_mappings(directory)
     except InvalidTargetError as error:
@@ -163,6 +157,8 @@ def check_mappings(
 def list_mappings(deployment: DeploymentOption = None) -> None:
     """List the mappings there are: the deployment's own, then the stock ones it does not
     override, each with its target and description."""
+    from connector.config import ConfigError
+
     library = _library(deployment)
     table = Table("name", "target", "from", "description")
     for entry in library.entries():
@@ -209,6 +205,8 @@ def _read_record(file: Path) -> dict[str, Any]:
 
 
 def _library(deployment: Path | None) -> MappingLibrary:
+    from connector.mapping import InvalidTargetError, MappingLibrary
+
     if deployment is not None and not deployment.is_dir():
         _bad_input(f"no deployment folder {deployment}")
     try:
@@ -220,6 +218,9 @@ def _library(deployment: Path | None) -> MappingLibrary:
 def _definition(
     library: MappingLibrary, mapping: str, deployment: Path | None
 ) -> MappingDefinition:
+    from connector.config import ConfigError
+    from connector.mapping import UnknownMappingError
+
     file = Path(mapping)
     try:
         if file.suffix in (".yaml", ".yml") and file.is_file():
@@ -234,7 +235,12 @@ def _definition(
 
 @contextmanager
 def _lookups(deployment: Path | None) -> Iterator[AheadLookups]:
+    from connector.config import ConfigError, load_deployment
+    from connector.mapping import AheadLookups
+
     if deployment is None:
+        from connector.cli.local_sandbox import local_sandbox
+
         with local_sandbox() as sandbox, sandbox.hmac_client() as client:
             yield AheadLookups(client)
         return
