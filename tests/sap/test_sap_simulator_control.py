@@ -182,13 +182,9 @@ def _free_port() -> int:
 
 def test_simulate_sap_serves_until_interrupted() -> None:
     port = _free_port()
-    program = (
-        "import typer\n"
-        "from connector.cli.simulate import simulate_sap\n"
-        "typer.run(simulate_sap)\n"
-    )
+    command = ("simulate", "sap", "--port", str(port), "--page-limit", "1")
     process = subprocess.Popen(
-        [sys.executable, "-c", program, "--port", str(port), "--page-limit", "1"],
+        [sys.executable, "-c", "from connector.cli import main; main()", *command],
         cwd=REPOSITORY,
         env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
         stdout=subprocess.PIPE,
