@@ -29,6 +29,12 @@ Decisions:
   carries ``005010X231A1`` in ST03, the implementation guide that defines it.
 - Bad values copied into AK404/IK404 lose any delimiter character (X12 has no escape) and are
   cut to the element's 99 characters.
+- What is copied from the received data is written as the acknowledgment's elements allow
+  (their X12 types and lengths): trailing spaces go, except the spaces that X12 adds to reach an
+  element's minimum length (a set control number ``01`` is ``01  `` in AK202, a segment id
+  ``X`` is ``X `` in AK301); AK402/IK402 hold data element numbers only, so a composite's
+  reference designator (``C040``, for too many components) is left out. A value that no padding
+  mends (a control number too long) is copied as it was received: it names the set.
 """
 
 from __future__ import annotations
@@ -73,6 +79,11 @@ _SEGMENT_HAS_ELEMENT_ERRORS = "8"
 _MAX_CODES = 5
 _MAX_ELEMENT_ERRORS = 99
 _MAX_BAD_VALUE = 99
+# Minimum lengths of the elements that copy received identifiers: AK201 (data element 143),
+# AK202 (329) and AK301/IK301 (721).
+_MIN_SET_ID = 3
+_MIN_CONTROL_NUMBER = 4
+_MIN_SEGMENT_ID = 2
 
 
 class AcknowledgmentType(StrEnum):
@@ -429,10 +440,13 @@ def _acknowledge_set(
     delimiters: Delimiters,
 ) -> Iterator[OutboundSegment]:
     implementation = kind is AcknowledgmentType.IMPLEMENTATION
-    if implementation and summary.implementation_reference:
-        yield ("AK2", [summary.set_id, summary.control_number, summary.implementation_reference])
+    set_id = _copied(summary.set_id, _MIN_SET_ID)
+    control_number = _copied(summary.control_number, _MIN_CONTROL_NUMBER)
+    reference = _copied(summary.implementation_reference, 1)
+    if implementation and reference:
+        yield ("AK2", [set_id, control_number, reference])
     else:
-        yield ("AK2", [summary.set_id, summary.control_number])
+        yield ("AK2", [set_id, control_number])
     if report is not None:
         for segment in report.segment_errors:
             yield from _segment_error(segment, implementation, delimiters)
@@ -446,7 +460,7 @@ def _segment_error(
 ) -> list[OutboundSegment]:
     elements = list(segment.element_errors)[:_MAX_ELEMENT_ERRORS]
     code = segment.code or (_SEGMENT_HAS_ELEMENT_ERRORS if elements else None)
-    segment_id = _clean(segment.segment_id, delimiters)[:3]
+    segment_id = _copied(_clean(segment.segment_id, delimiters)[:3], _MIN_SEGMENT_ID)
     written: list[OutboundSegment] = [
         (
             "IK3" if implementation else "AK3",
@@ -461,14 +475,15 @@ def _segment_error(
             if len(position) == 1:
                 position.append("")
             position.append(str(element.repetition_position))
-        bad_value = (
-            _clean(element.bad_value, delimiters)[:_MAX_BAD_VALUE] if element.bad_value else None
-        )
+        bad_value = _copied(_clean(element.bad_value or "", delimiters)[:_MAX_BAD_VALUE], 1)
+        reference_number = element.reference_number
+        if reference_number is not None and not reference_number.isdigit():
+            reference_number = None
         values: list[ElementValue] = [
             position,
-            element.reference_number,
+            reference_number,
             element.code,
-            bad_value,
+            bad_value or None,
         ]
         written.append(("IK4" if implementation else "AK4", values))
     return written
@@ -490,6 +505,16 @@ def _first_codes(codes: Iterable[str]) -> list[str]:
         if str(code) not in unique:
             unique.append(str(code))
     return unique[:_MAX_CODES]
+
+
+def _copied(value: str, minimum: int) -> str:
+    """A received value as an AN or ID element of the acknowledgment holds it.
+
+    X12 drops trailing spaces but for those that bring a value to its element's minimum length;
+    an empty value stays empty (it is left out, not made of spaces).
+    """
+    trimmed = value.rstrip(" ")
+    return trimmed.ljust(minimum) if trimmed else ""
 
 
 def _clean(value: str, delimiters: Delimiters) -> str:

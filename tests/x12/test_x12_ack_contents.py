@@ -171,6 +171,39 @@ def test_bad_values_lose_their_delimiters_and_are_cut_to_99_characters(tmp_path:
     assert ak4[1][3] == "X" * 99
 
 
+def test_copied_values_keep_only_the_trailing_spaces_their_elements_need(tmp_path: Path) -> None:
+    short_control_number = [
+        segment.replace("*0001", "*01") for segment in purchase_order_sets(1, lines=1)
+    ]
+    segments = [GS_4010.format(number=1), *short_control_number, "GE*1*1", "IEA*1*000000001"]
+    end, sets = received(file_with(tmp_path, segments))
+    report = SetReport(
+        (
+            SegmentReport(
+                "REF",
+                3,
+                element_errors=(
+                    ElementReport(2, "6", "127", bad_value="042  "),
+                    ElementReport(3, "6", "352", bad_value="   "),
+                    ElementReport(4, "13", "C040", bad_value="X", component_position=7),
+                ),
+            ),
+            SegmentReport("X", 4, code="1"),
+        )
+    )
+
+    body = body_of(build_acknowledgment(end, {sets[0].position: report}))
+
+    assert body[1] == ("AK2", ["850", "01  "])
+    assert [(tag, elements) for tag, elements in body if tag in {"AK3", "AK4"}] == [
+        ("AK3", ["REF", "3", None, "8"]),
+        ("AK4", [["2"], "127", "6", "042"]),
+        ("AK4", [["3"], "352", "6", None]),
+        ("AK4", [["4", "7"], None, "13", "X"]),
+        ("AK3", ["X ", "4", None, "1"]),
+    ]
+
+
 POSITIONED_ERRORS = (
     ElementReport(3, "7", "355", repetition_position=2),
     ElementReport(4, "7", "C001", component_position=1, repetition_position=3),
