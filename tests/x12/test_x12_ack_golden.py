@@ -1,12 +1,15 @@
 """997 and 999 acknowledgments, compared byte for byte with files written by hand from the
-standard (``data/ack-*``; ``UPDATE_SNAPSHOTS=1`` rewrites them, see ``x12_samples_support``)."""
+standard (``data/ack-*``; ``UPDATE_SNAPSHOTS=1`` rewrites them, see ``x12_samples_support``);
+pyx12 validates the 999s with our 999 map."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pytest
+from x12_pyx12_support import pyx12_findings
 from x12_samples_support import (
     ACK_TIME,
     ElementReport,
@@ -109,6 +112,15 @@ def test_the_acknowledgment_of_a_received_interchange_is_the_one_written_by_hand
     (written,) = acknowledgments(inbound, reports, line_break)
 
     assert_matches_golden(written, golden)
+
+
+@pytest.mark.parametrize(
+    "golden", ["ack-999-reader-850-5010-bom-crlf.x12", "ack-999-envelope-850-5010-structure.x12"]
+)
+def test_pyx12_validates_the_999s_written_by_hand_with_our_999_map(
+    golden: str, x12_map_dir: Path
+) -> None:
+    assert pyx12_findings(data_file(golden), x12_map_dir) == (True, [])
 
 
 def test_each_interchange_of_a_file_gets_its_own_acknowledgment_in_its_own_delimiters() -> None:

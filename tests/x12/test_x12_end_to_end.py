@@ -92,7 +92,7 @@ def test_generated_files_match_their_golden_snapshots(demo: DemoResult):
         assert text == expected[name], name
 
 
-@pytest.mark.parametrize("kind", ["856", "810", "997"])
+@pytest.mark.parametrize("kind", ["856", "810", "997", "999"])
 def test_pyx12_validates_what_we_generate_with_our_maps(
     demo: DemoResult, kind: str, x12_map_dir: Path
 ):

@@ -4,7 +4,6 @@ our own validator reads a 997 with it; pyx12's HIPAA 997 entries keep pyx12's ow
 from __future__ import annotations
 
 import importlib.resources
-import io
 import logging
 from pathlib import Path
 
@@ -12,11 +11,10 @@ import pytest
 import pyx12.map_if
 import pyx12.map_index
 import pyx12.params
-import pyx12.x12n_document
-from x12_samples_support import ACK_TIME, data_file
+from x12_pyx12_support import pyx12_validates, write_acknowledgment
+from x12_samples_support import data_file
 
-from adapters.x12.ack import AcknowledgmentNumbers, build_acknowledgment
-from adapters.x12.envelope import InterchangeEnd, TransactionSet, read_envelopes
+from adapters.x12.envelope import TransactionSet, read_envelopes
 from adapters.x12.error_codes import ElementErrorCode, SegmentErrorCode
 from adapters.x12.segments import Delimiters, Segment
 from adapters.x12.validation import SetEnvelope, SetResult, TransactionSetValidator
@@ -25,37 +23,6 @@ OUR_997 = "997.4010.xml"
 PYX12_997 = "pyx12-997.4010.xml"
 ENVELOPE_997_4010 = SetEnvelope("00401", "FA", "004010", source="inline-997.x12")
 DELIMITERS = Delimiters(element="*", component=">", segment="~")
-
-
-def write_acknowledgment(inbound: Path, validator: TransactionSetValidator, out: Path) -> str:
-    """The 997 of the first interchange of ``inbound``, built as the inbox builds it, at ``out``."""
-    results: dict[int, SetResult] = {}
-    for event in read_envelopes(inbound):
-        if isinstance(event, TransactionSet):
-            envelope = SetEnvelope(
-                interchange_version=event.interchange.version,
-                functional_id=event.group.functional_id,
-                group_version=event.group.version,
-                source=inbound.name,
-            )
-            results[event.position] = validator.validate(
-                event.segments, event.interchange.delimiters, envelope
-            )
-        elif isinstance(event, InterchangeEnd):
-            with out.open("wb") as file:
-                build_acknowledgment(event, results).write(
-                    file, AcknowledgmentNumbers(1, 1), timestamp=ACK_TIME
-                )
-            return out.read_text(encoding="utf-8")
-    raise AssertionError(f"no interchange in {inbound}")
-
-
-def pyx12_validates(path: Path, map_dir: Path) -> bool:
-    report = io.StringIO()
-    valid: bool = pyx12.x12n_document.x12n_document(
-        pyx12.params.ParamsBase(), str(path), report, None, map_path=str(map_dir)
-    )
-    return valid
 
 
 def validate_sets(path: Path, validator: TransactionSetValidator) -> list[SetResult]:

@@ -30,6 +30,7 @@ def test_pyx12_validates_the_good_samples_clean_with_our_maps(sample: str, x12_m
     assert valid, acknowledgment
     if "-4010-" in sample:
         # pyx12 writes its 999 only for sets carrying ST03, which ours need not: 997s only.
+        # Our own 999 of the 005010 sample is validated by pyx12 in test_x12_maps_999.py.
         assert "AK5*R" not in acknowledgment
         assert "AK9*A*" in acknowledgment
 
@@ -52,6 +53,7 @@ def test_pyx12_rejects_the_bad_samples_with_our_maps(sample: str, x12_map_dir: P
         ("00501", "005010", "PO", "850.5010.xml"),
         ("00501", "005010VICS", "PO", "850.5010.xml"),
         ("00401", "004010", "FA", "997.4010.xml"),
+        ("00501", "005010", "FA", "999.5010.xml"),
     ],
 )
 def test_the_index_chooses_the_map_by_isa12_gs08_and_gs01(
