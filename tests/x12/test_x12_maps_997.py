@@ -11,7 +11,7 @@ import pytest
 import pyx12.map_if
 import pyx12.map_index
 import pyx12.params
-from x12_pyx12_support import pyx12_validates, write_acknowledgment
+from x12_pyx12_support import acknowledgment_maps, pyx12_validates, write_acknowledgment
 from x12_samples_support import data_file
 
 from adapters.x12.envelope import TransactionSet, read_envelopes
@@ -62,14 +62,7 @@ def accepted_997(tmp_path: Path, x12_validator: TransactionSetValidator) -> Path
 def test_the_index_serves_our_997_for_plain_004010_and_pyx12s_for_its_hipaa_versions(
     vriic: str, expected: str, x12_map_dir: Path
 ):
-    index = pyx12.map_index.map_index(str(x12_map_dir))
-
-    assert index.get_filename("00401", vriic, "FA") == expected
-    assert [
-        entry["map_file"]
-        for entry in index.maps
-        if (entry["icvn"], entry["vriic"], entry["fic"]) == ("00401", vriic, "FA")
-    ] == [expected]
+    assert acknowledgment_maps(x12_map_dir, "00401", vriic) == (expected, [expected])
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import io
 import logging
 from pathlib import Path
 
+import pyx12.map_index
 import pyx12.params
 import pyx12.x12n_document
 from x12_samples_support import ACK_TIME
@@ -70,3 +71,16 @@ def pyx12_findings(path: Path, map_dir: Path) -> tuple[bool, list[str]]:
         logger.removeHandler(collected)
         logger.setLevel(level)
     return valid, collected.messages
+
+
+def acknowledgment_maps(map_dir: Path, icvn: str, vriic: str) -> tuple[str, list[str]]:
+    """The map pyx12's index picks for a functional acknowledgment (GS01 ``FA``) of that ISA12
+    and GS08, and every map file the index lists for those three (one, if no entry is left
+    over from the maps ours replace)."""
+    index = pyx12.map_index.map_index(str(map_dir))
+    listed = [
+        entry["map_file"]
+        for entry in index.maps
+        if (entry["icvn"], entry["vriic"], entry["fic"]) == (icvn, vriic, "FA")
+    ]
+    return index.get_filename(icvn, vriic, "FA"), listed
