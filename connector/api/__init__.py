@@ -10,8 +10,9 @@ endpoint table, and starts faster without httpx).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from connector.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from connector.api.auth import HmacAuth, OAuthApp, OAuthAuth
@@ -61,19 +62,7 @@ _MODULES = {
 
 if not TYPE_CHECKING:
     # Hidden from the type checker, which would otherwise take any misspelt name for a valid one.
-
-    def __getattr__(name: str) -> Any:
-        module = _MODULES.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+    __getattr__, __dir__ = lazy_exports(__name__, _MODULES)
 
 __all__ = [
     "AheadClient",
