@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from connector.cli.copies import CONFIG_FILENAME
 from connector.cli.errors import ExitCode, fail
 from connector.cli.output import stdout_console
+from connector.config import CONFIG_FILENAME
 
 if TYPE_CHECKING:
     from connector.config.checks import CheckResult

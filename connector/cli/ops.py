@@ -24,9 +24,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from connector.cli.copies import RecordStateChoice
 from connector.cli.errors import reported_errors
 from connector.cli.output import OutputFormat, print_json, stderr_console, stdout_console
+from connector.store import RecordState
 
 if TYPE_CHECKING:
     from connector.config import Deployment
@@ -208,8 +208,6 @@ def status(
 
 
 def _flow_status(store: CheckpointStore, flow: str, enabled: bool, now: datetime) -> dict[str, Any]:
-    from connector.store import RecordState
-
     counts = store.counts_by_state(flow)
     oldest = store.oldest_failure(flow)
     last = store.last_run(flow)
@@ -290,7 +288,7 @@ def _failure_text(failure: dict[str, Any] | None) -> str:
 def list_records(
     flow: FlowArgument,
     state: Annotated[
-        RecordStateChoice | None,
+        RecordState | None,
         typer.Option("--state", "-s", help="Only records in this state.", show_default=False),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Records to show at most.")] = 50,
@@ -302,12 +300,9 @@ def list_records(
 
     Exit codes: 0 listed (maybe none); 2 the configuration has problems or has no such flow.
     """
-    from connector.store import RecordState
-
-    wanted = None if state is None else RecordState(state.value)
     with _reported(deployment), _store_of(deployment) as (loaded, store):
         _require_flow(loaded, flow)
-        found = store.list_records(flow, state=wanted, limit=limit, offset=offset)
+        found = store.list_records(flow, state=state, limit=limit, offset=offset)
     if fmt is OutputFormat.JSON:
         print_json([_record_json(record) for record in found])
         return
@@ -467,7 +462,7 @@ def resolve(
 
 def _operable(store: CheckpointStore, flow: str, key: str, done: str) -> RecordSnapshot:
     """The record, if an operator may act on it (failed or dead); the store checks again."""
-    from connector.store import RecordNotFoundError, RecordState
+    from connector.store import RecordNotFoundError
 
     record = store.get(flow, key)
     if record is None:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from connector.cli.copies import SETTLE_SECONDS, SHUTDOWN_TIMEOUT_SECONDS
 from connector.cli.errors import fail
 from connector.cli.ops import DeploymentOption
+from connector.triggers.options import DEFAULT_SETTLE_SECONDS, DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
     from connector.runtime import Runtime
@@ -55,7 +55,7 @@ def run(
             help="How long a file in a watched inbox must stay unchanged before it counts "
             "(files renamed into the inbox count at once).",
         ),
-    ] = SETTLE_SECONDS,
+    ] = DEFAULT_SETTLE_SECONDS,
     shutdown_timeout: Annotated[
         float,
         typer.Option(
@@ -63,7 +63,7 @@ def run(
             help="On SIGTERM or Ctrl-C, how long to wait for runs in progress to finish or "
             "release their records.",
         ),
-    ] = SHUTDOWN_TIMEOUT_SECONDS,
+    ] = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
     log_level: Annotated[
         LogLevel, typer.Option(help="How much to log on standard error.")
     ] = LogLevel.INFO,

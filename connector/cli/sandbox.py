@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from connector.api.endpoints import SANDBOX_ORDER_ADVANCE_PATH, SANDBOX_PREFIX
-from connector.cli.copies import SANDBOX_RELEASE_AFTER, SANDBOX_SHIP_AFTER
 from connector.cli.output import stdout_console
-
-if TYPE_CHECKING:
-    from connector.sandbox.config import SandboxConfig
+from connector.sandbox.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_HMAC_SECRET,
+    DEFAULT_HMAC_TOKEN,
+    DEFAULT_RELEASE_AFTER,
+    DEFAULT_SHIP_AFTER,
+    LifecycleConfig,
+    SandboxConfig,
+)
 
 
 def run_sandbox(
@@ -36,7 +42,7 @@ def run_sandbox(
         typer.Option(
             min=0,
             help="Seconds after submission at which an order is Released "
-            f"(default {SANDBOX_RELEASE_AFTER:g}).",
+            f"(default {DEFAULT_RELEASE_AFTER:g}).",
             show_default=False,
         ),
     ] = None,
@@ -45,7 +51,7 @@ def run_sandbox(
         typer.Option(
             min=0,
             help="Seconds after submission at which an order is Shipped "
-            f"(default {SANDBOX_SHIP_AFTER:g}).",
+            f"(default {DEFAULT_SHIP_AFTER:g}).",
             show_default=False,
         ),
     ] = None,
@@ -59,7 +65,6 @@ def run_sandbox(
     orders move from Pending to Released to Shipped by themselves, or at once through
     POST /sandbox/orders/{id}/advance.
     """
-    from connector.sandbox.config import LifecycleConfig, SandboxConfig
     from connector.sandbox.server import serve
 
     config = SandboxConfig(
@@ -73,13 +78,6 @@ def run_sandbox(
 
 
 def _announce(host: str, port: int, config: SandboxConfig) -> None:
-    from connector.sandbox.config import (
-        DEFAULT_CLIENT_ID,
-        DEFAULT_CLIENT_SECRET,
-        DEFAULT_HMAC_SECRET,
-        DEFAULT_HMAC_TOKEN,
-    )
-
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}"
     console = stdout_console()

@@ -6,7 +6,8 @@ are written only as references (see :mod:`connector.config.references`) and held
 :class:`~pydantic.SecretStr`.
 
 Each name is imported from its module on first use, so that the light modules (the errors, the
-scaffold) import without the HTTP, database and scheduling libraries.
+scaffold and its :data:`CONFIG_FILENAME`) import without the HTTP, database and scheduling
+libraries.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from connector.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from connector.config.deployment import CONFIG_FILENAME, Deployment
+    from connector.config.deployment import Deployment
     from connector.config.errors import ConfigError, ConfigProblem
     from connector.config.loader import load_deployment
     from connector.config.model import (
@@ -40,13 +41,14 @@ if TYPE_CHECKING:
         X12Version,
     )
     from connector.config.references import Secret
+    from connector.config.scaffold import CONFIG_FILENAME
 
 #: The module that defines each exported name.
 _MODULES = {
     "AdapterConfig": "connector.config.model",
     "AheadConfig": "connector.config.model",
     "AuthConfig": "connector.config.model",
-    "CONFIG_FILENAME": "connector.config.deployment",
+    "CONFIG_FILENAME": "connector.config.scaffold",
     "ConfigError": "connector.config.errors",
     "ConfigProblem": "connector.config.errors",
     "ConnectorConfig": "connector.config.model",

@@ -19,9 +19,6 @@ from connector.config.errors import ConfigError
 from connector.config.model import ConnectorConfig
 from connector.config.references import ReferenceContext, interpolate_tree
 
-#: The configuration file of every deployment.
-CONFIG_FILENAME = "connector.yaml"
-
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 

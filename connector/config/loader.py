@@ -21,7 +21,7 @@ from typing import Any
 import pydantic
 
 from connector.config.consistency import reference_problems, webhook_route_problems
-from connector.config.deployment import CONFIG_FILENAME, Deployment
+from connector.config.deployment import Deployment
 from connector.config.diagnostics import problems_from
 from connector.config.documents import (
     ConfigPath,
@@ -38,6 +38,7 @@ from connector.config.references import (
     has_literal_password,
     interpolate_tree,
 )
+from connector.config.scaffold import CONFIG_FILENAME
 
 
 def load_deployment(

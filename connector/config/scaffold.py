@@ -1,4 +1,8 @@
-"""A new deployment folder: a working, commented ``connector.yaml`` and the folders around it."""
+"""A new deployment folder: a working, commented ``connector.yaml`` and the folders around it.
+
+:data:`CONFIG_FILENAME` is the name of every deployment's configuration file, written here and
+read by the loader; this module imports no library, so the command line's help can name it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from connector.config.deployment import CONFIG_FILENAME
-
+#: The configuration file of every deployment.
+CONFIG_FILENAME = "connector.yaml"
 #: The folders of a new deployment, in the order they are reported.
 FOLDERS = ("mappings", "templates", "inbox", "outbox", "archive", "error")
 #: Folders whose files are work in progress, not configuration: git keeps only the folder.

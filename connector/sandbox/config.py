@@ -15,6 +15,10 @@ DEFAULT_HMAC_SECRET = "sandbox-secret"
 DEFAULT_ORGANIZATION_ID = 1234
 DEFAULT_ORGANIZATION_NAME = "Sandbox Organization"
 
+#: Seconds of sandbox clock after submission at which an order is Released, then Shipped.
+DEFAULT_RELEASE_AFTER = 60.0
+DEFAULT_SHIP_AFTER = 300.0
+
 
 class OAuthClientConfig(BaseModel):
     """An OAuth client the sandbox knows."""
@@ -38,8 +42,8 @@ class LifecycleConfig(BaseModel):
     ``POST /sandbox/orders/{id}/advance``.
     """
 
-    release_after: float | None = 60.0
-    ship_after: float | None = 300.0
+    release_after: float | None = DEFAULT_RELEASE_AFTER
+    ship_after: float | None = DEFAULT_SHIP_AFTER
 
 
 class FaultRule(BaseModel):

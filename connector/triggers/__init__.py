@@ -6,8 +6,9 @@ one run per flow at a time, with requests that arrive during a run folded into o
 :class:`StopSignals` turns SIGTERM and Ctrl-C into a clean stop; :class:`TriggerService`
 composes all of them for a deployment (``ahead-connector run``).
 
-Each name is imported from its module on first use, so that a light module (the base of
-triggers) imports without the scheduling, file-watching and web libraries.
+Each name is imported from its module on first use, so that the triggers' timings
+(:mod:`connector.triggers.options`) import without the scheduling, file-watching and web
+libraries.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from connector.lazy import lazy_exports
 if TYPE_CHECKING:
     from connector.background_server import BackgroundServer
     from connector.triggers.base import Admission, Trigger
+    from connector.triggers.options import TriggerOptions
     from connector.triggers.runner import FlowRunner, RunFlow
     from connector.triggers.scheduler import FlowScheduler
-    from connector.triggers.service import TriggerOptions, TriggerService
+    from connector.triggers.service import TriggerService
     from connector.triggers.signals import StopSignals
     from connector.triggers.watcher import InboxWatcher
     from connector.triggers.webhooks import WebhookAnswer, WebhookOutcome, WebhookReceiver
@@ -36,7 +38,7 @@ _MODULES = {
     "RunFlow": "connector.triggers.runner",
     "StopSignals": "connector.triggers.signals",
     "Trigger": "connector.triggers.base",
-    "TriggerOptions": "connector.triggers.service",
+    "TriggerOptions": "connector.triggers.options",
     "TriggerService": "connector.triggers.service",
     "WebhookAnswer": "connector.triggers.webhooks",
     "WebhookOutcome": "connector.triggers.webhooks",

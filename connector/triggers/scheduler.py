@@ -23,12 +23,9 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 
 from connector.config import ScheduleConfig
 from connector.triggers.base import Trigger
+from connector.triggers.options import DEFAULT_MISFIRE_GRACE_SECONDS
 
 logger = logging.getLogger(__name__)
-
-#: How late a scheduled run may start and still run (e.g. after the machine slept); a run missed
-#: by more is skipped and the flow runs at its next time.
-DEFAULT_MISFIRE_GRACE_SECONDS = 3600
 
 #: The reason scheduled runs give for the log.
 SCHEDULE_REASON = "schedule"

@@ -18,26 +18,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
 from connector.background_server import BackgroundServer
 from connector.config import Deployment
 from connector.engine import RunReport
+from connector.triggers.options import TriggerOptions
 from connector.triggers.runner import FlowRunner
-from connector.triggers.scheduler import DEFAULT_MISFIRE_GRACE_SECONDS, FlowScheduler
-from connector.triggers.watcher import (
-    DEFAULT_RESCAN_SECONDS,
-    DEFAULT_SETTLE_SECONDS,
-    InboxWatcher,
-)
+from connector.triggers.scheduler import FlowScheduler
+from connector.triggers.watcher import InboxWatcher
 from connector.triggers.webhooks import WebhookReceiver
 
 logger = logging.getLogger(__name__)
-
-#: How long stopping waits for runs in progress to finish or release their records.
-DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 60.0
 
 #: How many record errors of one run are logged one by one.
 _ERRORS_LOGGED = 10
@@ -54,23 +47,6 @@ class FlowRuntime(Protocol):
     def run_flow(self, name: str, *, stop: threading.Event | None = None) -> object:
         """Run flow ``name`` once; return soon after ``stop`` is set."""
         ...
-
-
-@dataclass(frozen=True)
-class TriggerOptions:
-    """Timings of the triggers that ``connector.yaml`` does not set.
-
-    Attributes:
-        settle_seconds: how long a file in a watched inbox must stay unchanged to count.
-        rescan_seconds: how often watched inboxes are listed again.
-        misfire_grace_seconds: how late a scheduled run may start and still run.
-        shutdown_timeout: how long stopping waits for runs in progress.
-    """
-
-    settle_seconds: float = DEFAULT_SETTLE_SECONDS
-    rescan_seconds: float = DEFAULT_RESCAN_SECONDS
-    misfire_grace_seconds: int = DEFAULT_MISFIRE_GRACE_SECONDS
-    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
 
 
 class TriggerService:

@@ -51,14 +51,9 @@ from watchdog.observers.api import BaseObserver
 
 from adapters.filedrop import is_complete_name
 from connector.triggers.base import Admission, Trigger
+from connector.triggers.options import DEFAULT_RESCAN_SECONDS, DEFAULT_SETTLE_SECONDS
 
 logger = logging.getLogger(__name__)
-
-#: How long a file's size and modification time must stay the same before it counts.
-DEFAULT_SETTLE_SECONDS = 1.0
-
-#: How often the whole folder is listed again, to catch files whose events were lost.
-DEFAULT_RESCAN_SECONDS = 60.0
 
 #: How many file names a log line names before it only counts the rest.
 _NAMES_SHOWN = 3

@@ -82,22 +82,3 @@ def _heavy_imports(tmp_path: Path, *arguments: str) -> list[str]:
 )
 def test_help_and_version_import_no_heavy_library(tmp_path: Path, arguments: list[str]) -> None:
     assert _heavy_imports(tmp_path, *arguments) == []
-
-
-def test_the_values_copied_for_start_up_equal_their_originals() -> None:
-    from connector.cli import copies
-    from connector.config import CONFIG_FILENAME
-    from connector.sandbox.config import LifecycleConfig
-    from connector.store import RecordState
-    from connector.triggers.service import DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
-    from connector.triggers.watcher import DEFAULT_SETTLE_SECONDS
-
-    lifecycle = LifecycleConfig()
-    assert CONFIG_FILENAME == copies.CONFIG_FILENAME
-    assert DEFAULT_SETTLE_SECONDS == copies.SETTLE_SECONDS
-    assert DEFAULT_SHUTDOWN_TIMEOUT_SECONDS == copies.SHUTDOWN_TIMEOUT_SECONDS
-    assert lifecycle.release_after == copies.SANDBOX_RELEASE_AFTER
-    assert lifecycle.ship_after == copies.SANDBOX_SHIP_AFTER
-    assert [state.value for state in RecordState] == [
-        choice.value for choice in copies.RecordStateChoice
-    ]
